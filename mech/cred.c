@@ -1,0 +1,560 @@
+/*
+ * cred.c - Signet credentials: certificate + key + trust anchors, external
+ * PSKs from a key file, and acceptor policy, acquired from cred-store keys
+ * (gss_acquire_cred_from), SIGNET_* environment variables or the
+ * configuration file, in that order of precedence.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+
+#include "tls.h"
+
+#define PSK_MIN_LEN 16
+#define PSK_MAX_LEN 64
+
+static const char *const qop_names[] = {
+    [SIGNET_QOP_HMAC_SHA256] = "hmac-sha256",
+    [SIGNET_QOP_HMAC_SHA384] = "hmac-sha384",
+    [SIGNET_QOP_HMAC_SHA512] = "hmac-sha512",
+    [SIGNET_QOP_AES256_GMAC] = "aes256-gmac",
+};
+#define NQOP (sizeof(qop_names) / sizeof(qop_names[0]))
+
+/* A setting from the credential store, else the environment or file. */
+static const char *
+setting(gss_const_key_value_set_t store, const char *key)
+{
+    OM_uint32 i;
+
+    if (store != GSS_C_NO_CRED_STORE) {
+        for (i = 0; i < store->count; i++) {
+            if (store->elements[i].key != NULL &&
+                strcmp(store->elements[i].key, key) == 0)
+                return store->elements[i].value;
+        }
+    }
+    return signet_config_get(key);
+}
+
+static int
+setting_bool(gss_const_key_value_set_t store, const char *key, int dflt)
+{
+    const char *v = setting(store, key);
+
+    if (v == NULL)
+        return dflt;
+    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") ||
+        !strcasecmp(v, "on"))
+        return 1;
+    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") ||
+        !strcasecmp(v, "off"))
+        return 0;
+    return dflt;
+}
+
+static int
+qop_by_name(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 1; i < NQOP; i++) {
+        if (qop_names[i] != NULL && strlen(qop_names[i]) == len &&
+            strncasecmp(qop_names[i], s, len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static OM_uint32
+load_qop_policy(OM_uint32 *minor, signet_cred *cred,
+                gss_const_key_value_set_t store)
+{
+    const char *v = setting(store, "qop_allowed"), *p, *end;
+    int q;
+
+    cred->qop_mask = (1u << SIGNET_QOP_HMAC_SHA256) | (1u << SIGNET_QOP_HMAC_SHA384) |
+                     (1u << SIGNET_QOP_HMAC_SHA512) | (1u << SIGNET_QOP_AES256_GMAC);
+    cred->qop_default = SIGNET_QOP_AES256_GMAC;
+    if (v != NULL) {
+        cred->qop_mask = 0;
+        for (p = v; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+            while (*p == ' ' || *p == ',')
+                p++;
+            end = p + strcspn(p, ", ");
+            if (end == p)
+                break;
+            q = qop_by_name(p, (size_t)(end - p));
+            if (q < 0)
+                return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                                   "unknown algorithm '%.*s' in qop_allowed",
+                                   (int)(end - p), p);
+            cred->qop_mask |= 1u << q;
+        }
+        if (cred->qop_mask == 0)
+            return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                               "qop_allowed permits no algorithm");
+    }
+    v = setting(store, "qop_default");
+    if (v != NULL) {
+        q = qop_by_name(v, strlen(v));
+        if (q < 0)
+            return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                               "unknown algorithm '%s' in qop_default", v);
+        cred->qop_default = (uint32_t)q;
+    }
+    if (!(cred->qop_mask & (1u << cred->qop_default))) {
+        /* the strongest-first fallback among permitted algorithms */
+        for (q = (int)NQOP - 1; q > 0; q--) {
+            if (cred->qop_mask & (1u << q)) {
+                cred->qop_default = (uint32_t)q;
+                break;
+            }
+        }
+    }
+    return GSS_S_COMPLETE;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static void
+free_psks(signet_cred *cred)
+{
+    size_t i;
+
+    for (i = 0; i < cred->npsk; i++)
+        free(cred->psks[i].identity);
+    if (cred->psks != NULL) {
+        OPENSSL_cleanse(cred->psks, cred->npsk * sizeof(*cred->psks));
+        free(cred->psks);
+    }
+    cred->psks = NULL;
+    cred->npsk = 0;
+    cred->psk = NULL;
+}
+
+/* One "identity hexkey" line into psk; returns 0 or -1. */
+static int
+parse_psk_line(char *line, struct signet_psk *psk)
+{
+    char *id, *key, *end;
+    size_t i, n;
+    int hi, lo;
+
+    id = line + strspn(line, " \t");
+    end = id + strcspn(id, " \t");
+    if (end == id || *end == '\0')
+        return -1;
+    *end = '\0';
+    key = end + 1;
+    key += strspn(key, " \t");
+    n = strcspn(key, " \t\r\n");
+    if (key[n + strspn(key + n, " \t\r\n")] != '\0')
+        return -1;
+    if (n % 2 != 0 || n / 2 < PSK_MIN_LEN || n / 2 > PSK_MAX_LEN)
+        return -1;
+    for (i = 0; i < n / 2; i++) {
+        hi = hexval((unsigned char)key[2 * i]);
+        lo = hexval((unsigned char)key[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        psk->key[i] = (uint8_t)(hi << 4 | lo);
+    }
+    psk->key_len = n / 2;
+    psk->identity = strdup(id);
+    return psk->identity != NULL ? 0 : -1;
+}
+
+static OM_uint32
+load_psk_file(OM_uint32 *minor, signet_cred *cred, const char *path)
+{
+    FILE *f;
+    struct stat st;
+    char line[1024];
+    struct signet_psk *grown;
+    unsigned lineno = 0;
+    OM_uint32 major = GSS_S_COMPLETE;
+    size_t cap = 0;
+
+    f = fopen(path, "re");
+    if (f == NULL)
+        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
+                           "cannot open pre-shared key file %s: %s", path,
+                           strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO))) {
+        fclose(f);
+        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
+                           "pre-shared key file %s is accessible by group or "
+                           "others (chmod 600 it)", path);
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *p = line + strspn(line, " \t\r\n");
+
+        lineno++;
+        if (*p == '\0' || *p == '#')
+            continue;
+        if (cred->npsk == cap) {
+            cap = cap ? cap * 2 : 4;
+            grown = calloc(cap, sizeof(*grown));
+            if (grown == NULL) {
+                major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+                break;
+            }
+            if (cred->psks != NULL) {
+                memcpy(grown, cred->psks, cred->npsk * sizeof(*grown));
+                OPENSSL_cleanse(cred->psks, cred->npsk * sizeof(*grown));
+                free(cred->psks);
+            }
+            cred->psks = grown;
+        }
+        if (parse_psk_line(p, &cred->psks[cred->npsk]) != 0) {
+            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
+                                "%s:%u: expected '<identity> <key as %d to %d hex digits>'",
+                                path, lineno, 2 * PSK_MIN_LEN, 2 * PSK_MAX_LEN);
+            break;
+        }
+        cred->npsk++;
+    }
+    OPENSSL_cleanse(line, sizeof(line));
+    fclose(f);
+    if (major == GSS_S_COMPLETE && cred->npsk == 0)
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
+                            "pre-shared key file %s holds no key", path);
+    if (major != GSS_S_COMPLETE)
+        free_psks(cred);
+    return major;
+}
+
+void
+signet_cred_free(signet_cred **credp)
+{
+    signet_cred *cred;
+
+    if (credp == NULL || *credp == NULL)
+        return;
+    cred = *credp;
+    *credp = NULL;
+    if (__atomic_sub_fetch(&cred->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    signet_name_free(&cred->name);
+    signet_tls_cred_free(&cred->tls);
+    free_psks(cred);
+    free(cred);
+}
+
+signet_cred *
+signet_cred_ref(signet_cred *cred)
+{
+    __atomic_add_fetch(&cred->refs, 1, __ATOMIC_RELAXED);
+    return cred;
+}
+
+static OM_uint32
+acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
+        gss_const_key_value_set_t store, signet_cred **out)
+{
+    OM_uint32 major = GSS_S_FAILURE;
+    signet_cred *cred = NULL;
+    struct signet_settings s;
+    const char *v, *want_id = NULL;
+    char *end;
+    unsigned long lt;
+    size_t i;
+
+    *out = NULL;
+    cred = calloc(1, sizeof(*cred));
+    if (cred == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+    cred->refs = 1;
+    cred->usage = usage;
+    if (desired != NULL && desired->kind == SIGNET_NAME_ANONYMOUS) {
+        major = signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
+                            "an anonymous name cannot own credentials; "
+                            "request GSS_C_ANON_FLAG instead");
+        goto done;
+    }
+    if (desired != NULL) {
+        major = signet_name_copy(minor, desired, &cred->name);
+        if (major != GSS_S_COMPLETE)
+            goto done;
+    }
+    memset(&s, 0, sizeof(s));
+    s.certificate = setting(store, SIGNET_CRED_CERTIFICATE);
+    s.private_key = setting(store, SIGNET_CRED_PRIVATE_KEY);
+    s.pkcs12_password = setting(store, SIGNET_CRED_PKCS12_PASSWORD);
+    s.ca_file = setting(store, SIGNET_CRED_CA_FILE);
+    s.ca_dir = setting(store, SIGNET_CRED_CA_DIR);
+    s.crl_file = setting(store, SIGNET_CRED_CRL_FILE);
+    s.psk_file = setting(store, SIGNET_CRED_PSK_FILE);
+    s.psk_identity = setting(store, SIGNET_CRED_PSK_IDENTITY);
+
+    if (s.psk_file != NULL) {
+        major = load_psk_file(minor, cred, s.psk_file);
+        if (major != GSS_S_COMPLETE)
+            goto done;
+        if (desired != NULL && desired->kind == SIGNET_NAME_PSK)
+            want_id = desired->value;
+        else
+            want_id = s.psk_identity;
+        if (want_id != NULL) {
+            for (i = 0; i < cred->npsk; i++) {
+                if (strcmp(cred->psks[i].identity, want_id) == 0)
+                    cred->psk = &cred->psks[i];
+            }
+            if (cred->psk == NULL) {
+                major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_UNKNOWN_IDENTITY,
+                                    "unknown pre-shared key identity '%s' (not in %s)",
+                                    want_id, s.psk_file);
+                goto done;
+            }
+        } else {
+            cred->psk = &cred->psks[0];
+        }
+    }
+    major = signet_tls_cred_load(minor, cred, &s);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+
+    if (!signet_tls_cred_has_cert(cred) && cred->npsk == 0 &&
+        (usage != GSS_C_INITIATE || !signet_tls_cred_has_anchors(cred))) {
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_NO_CREDENTIALS,
+                            usage == GSS_C_INITIATE ?
+                            "no Signet initiator credentials: set certificate, "
+                            "psk_file or ca_file (SIGNET_CERTIFICATE, "
+                            "SIGNET_PSK_FILE, SIGNET_CA_FILE)" :
+                            "no Signet acceptor credentials: set certificate or "
+                            "psk_file (SIGNET_CERTIFICATE, SIGNET_PSK_FILE)");
+        goto done;
+    }
+    if (usage != GSS_C_INITIATE && desired != NULL) {
+        major = signet_tls_cred_check_name(minor, cred, desired);
+        if (major != GSS_S_COMPLETE)
+            goto done;
+    }
+    if (cred->name == NULL && cred->psk != NULL) {
+        major = signet_name_new(minor, SIGNET_NAME_PSK, cred->psk->identity,
+                                NULL, &cred->name);
+        if (major != GSS_S_COMPLETE)
+            goto done;
+    }
+    cred->allow_anonymous = setting_bool(store, SIGNET_CRED_ALLOW_ANONYMOUS, 0);
+    v = setting(store, SIGNET_CRED_MAX_LIFETIME);
+    if (v != NULL) {
+        errno = 0;
+        lt = strtoul(v, &end, 10);
+        if (errno != 0 || end == v || *end != '\0' || lt > 0xffffffffUL) {
+            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                                "max_lifetime '%s' is not a number of seconds", v);
+            goto done;
+        }
+        cred->max_lifetime = (OM_uint32)lt;
+    }
+    major = load_qop_policy(minor, cred, store);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    signet_trace("acquired %s credential%s%s%s, %zu PSK(s)",
+                 usage == GSS_C_INITIATE ? "initiator" :
+                 usage == GSS_C_ACCEPT ? "acceptor" : "initiator+acceptor",
+                 cred->name != NULL ? " for " : "",
+                 cred->name != NULL ? cred->name->value : "",
+                 signet_tls_cred_has_cert(cred) ? " with certificate" : "",
+                 cred->npsk);
+    *out = cred;
+    cred = NULL;
+    *minor = 0;
+    major = GSS_S_COMPLETE;
+done:
+    signet_cred_free(&cred);
+    return major;
+}
+
+OM_uint32
+signet_cred_default(OM_uint32 *minor, gss_cred_usage_t usage, signet_cred **out)
+{
+    return acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
+}
+
+static OM_uint32
+cred_lifetime(const signet_cred *cred)
+{
+    time_t now = time(NULL);
+    OM_uint32 lt = GSS_C_INDEFINITE;
+
+    if (cred->cert_expiry != 0)
+        lt = cred->cert_expiry > now ? (OM_uint32)(cred->cert_expiry - now) : 0;
+    return lt;
+}
+
+static int
+mechs_include_signet(gss_OID_set mechs)
+{
+    size_t i;
+
+    if (mechs == GSS_C_NO_OID_SET)
+        return 1;
+    for (i = 0; i < mechs->count; i++) {
+        if (signet_oid_equal(&mechs->elements[i], SIGNET_MECH_OID))
+            return 1;
+    }
+    return 0;
+}
+
+OM_uint32
+signet_gss_acquire_cred_from(OM_uint32 *minor, gss_name_t desired_name,
+                             OM_uint32 time_req, gss_OID_set desired_mechs,
+                             gss_cred_usage_t usage,
+                             gss_const_key_value_set_t store,
+                             gss_cred_id_t *output_cred, gss_OID_set *actual_mechs,
+                             OM_uint32 *time_rec)
+{
+    OM_uint32 major;
+    signet_cred *cred = NULL;
+    const gss_OID_desc *const mech[] = { SIGNET_MECH_OID };
+
+    if (output_cred != NULL)
+        *output_cred = GSS_C_NO_CREDENTIAL;
+    if (actual_mechs != NULL)
+        *actual_mechs = GSS_C_NO_OID_SET;
+    if (time_rec != NULL)
+        *time_rec = 0;
+    if (minor == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    *minor = 0;
+    if (output_cred == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (usage != GSS_C_INITIATE && usage != GSS_C_ACCEPT && usage != GSS_C_BOTH)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CRED_USAGE,
+                           "credential usage %d is not initiate, accept or both",
+                           usage);
+    if (!mechs_include_signet(desired_mechs))
+        return signet_fail(minor, GSS_S_BAD_MECH, SIGNET_ERR_UNSUPPORTED,
+                           "the desired mechanisms do not include Signet");
+    major = acquire(minor, (const signet_name *)desired_name, usage, store, &cred);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (actual_mechs != NULL) {
+        major = signet_oid_set_of(minor, actual_mechs, 1, mech);
+        if (major != GSS_S_COMPLETE) {
+            signet_cred_free(&cred);
+            return major;
+        }
+    }
+    if (time_rec != NULL)
+        *time_rec = cred_lifetime(cred);
+    *output_cred = (gss_cred_id_t)cred;
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+signet_gss_acquire_cred(OM_uint32 *minor, gss_name_t desired_name,
+                        OM_uint32 time_req, gss_OID_set desired_mechs,
+                        gss_cred_usage_t usage, gss_cred_id_t *output_cred,
+                        gss_OID_set *actual_mechs, OM_uint32 *time_rec)
+{
+    return signet_gss_acquire_cred_from(minor, desired_name, time_req,
+                                        desired_mechs, usage,
+                                        GSS_C_NO_CRED_STORE, output_cred,
+                                        actual_mechs, time_rec);
+}
+
+OM_uint32
+signet_gss_release_cred(OM_uint32 *minor, gss_cred_id_t *cred_handle)
+{
+    if (minor == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    *minor = 0;
+    if (cred_handle == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE | GSS_S_NO_CRED;
+    signet_cred_free((signet_cred **)cred_handle);
+    return GSS_S_COMPLETE;
+}
+
+OM_uint32
+signet_gss_inquire_cred_by_mech(OM_uint32 *minor, gss_cred_id_t cred_handle,
+                                gss_OID mech_type, gss_name_t *name,
+                                OM_uint32 *init_lifetime,
+                                OM_uint32 *accept_lifetime,
+                                gss_cred_usage_t *cred_usage)
+{
+    OM_uint32 major;
+    signet_cred *cred = (signet_cred *)cred_handle, *dflt = NULL;
+    OM_uint32 lt;
+
+    if (name != NULL)
+        *name = GSS_C_NO_NAME;
+    if (minor == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    *minor = 0;
+    if (!signet_is_signet_mech(mech_type))
+        return signet_fail(minor, GSS_S_BAD_MECH, SIGNET_ERR_UNSUPPORTED, NULL);
+    if (cred == NULL) {
+        major = signet_cred_default(minor, GSS_C_INITIATE, &dflt);
+        if (major != GSS_S_COMPLETE)
+            return major;
+        cred = dflt;
+    }
+    lt = cred_lifetime(cred);
+    if (init_lifetime != NULL)
+        *init_lifetime = cred->usage != GSS_C_ACCEPT ? lt : 0;
+    if (accept_lifetime != NULL)
+        *accept_lifetime = cred->usage != GSS_C_INITIATE ? lt : 0;
+    if (cred_usage != NULL)
+        *cred_usage = cred->usage;
+    major = GSS_S_COMPLETE;
+    if (name != NULL && cred->name != NULL)
+        major = signet_name_copy(minor, cred->name, (signet_name **)name);
+    signet_cred_free(&dflt);
+    return major;
+}
+
+OM_uint32
+signet_gss_inquire_cred(OM_uint32 *minor, gss_cred_id_t cred_handle,
+                        gss_name_t *name, OM_uint32 *lifetime,
+                        gss_cred_usage_t *cred_usage, gss_OID_set *mechanisms)
+{
+    OM_uint32 major, init_lt = 0, acc_lt = 0;
+    gss_cred_usage_t usage = GSS_C_BOTH;
+    const gss_OID_desc *const mech[] = { SIGNET_MECH_OID };
+
+    if (mechanisms != NULL)
+        *mechanisms = GSS_C_NO_OID_SET;
+    major = signet_gss_inquire_cred_by_mech(minor, cred_handle, SIGNET_MECH_OID,
+                                            name, &init_lt, &acc_lt, &usage);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (lifetime != NULL)
+        *lifetime = usage == GSS_C_ACCEPT ? acc_lt : init_lt;
+    if (cred_usage != NULL)
+        *cred_usage = usage;
+    if (mechanisms != NULL) {
+        major = signet_oid_set_of(minor, mechanisms, 1, mech);
+        if (major != GSS_S_COMPLETE && name != NULL)
+            signet_name_free((signet_name **)name);
+    }
+    return major;
+}
+
+OM_uint32
+signet_gss_set_cred_option(OM_uint32 *minor, gss_cred_id_t *cred_handle,
+                           const gss_OID desired_object, const gss_buffer_t value)
+{
+    if (minor == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    *minor = 0;
+    return GSS_S_UNAVAILABLE;
+}

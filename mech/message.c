@@ -1,0 +1,1042 @@
+/*
+ * message.c - per-message protection of an established Signet context:
+ * key derivation from the TLS-exported secret, MIC tokens (gss_get_mic,
+ * gss_verify_mic and their IOV forms), wrap tokens (gss_wrap, gss_unwrap,
+ * gss_wrap_size_limit), the receive window and the datagram sequence-number
+ * option.  Token formats, key labels and the nonce argument: docs/tokens.md.
+ *
+ * Every call: initialise outputs, check arguments, check the context
+ * (signet_ctx_check), resolve the QOP, then for a received token parse it
+ * (GSS_S_DEFECTIVE_TOKEN), verify its MAC in constant time (GSS_S_BAD_SIG),
+ * and only then enter its number into the receive window, so a bad token
+ * never changes the window.  A sending call allocates its output before it
+ * takes a token number, so the sequence it sends has no gaps from failures.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signet.h"
+#include "crypto.h"
+
+#define TOK_ID0 0x53            /* 'S' */
+#define TOK_MIC 0x01
+#define TOK_WRAP 0x02
+#define HDR_LEN 24
+#define HDR_NONCE 12            /* offset of instance id || counter */
+#define FLAG_ACCEPTOR 0x01      /* sent by the context acceptor */
+#define FLAG_SEALED 0x02        /* wrap: payload encrypted (AES-256-GCM) */
+#define FLAGS_KNOWN (FLAG_ACCEPTOR | FLAG_SEALED)
+#define KDF_SALT "signet message keys v1"
+#define MIC_MAX (HDR_LEN + SIGNET_MAC_MAX_LEN)
+
+/* A message given as one buffer or as the DATA/SIGN_ONLY buffers of an
+ * IOV array (in order). */
+struct msg_input {
+    const gss_buffer_desc *buf;
+    const gss_iov_buffer_desc *iov;
+    int iov_count;
+};
+
+/* A parsed token header. */
+struct tok_hdr {
+    uint8_t flags;
+    unsigned alg;
+    uint64_t seq;
+    size_t maclen;
+};
+
+/* ---- keys ---------------------------------------------------------------- */
+
+static int
+derive_key(const uint8_t *secret, const char *purpose, const char *dir,
+           unsigned alg, uint8_t *out, size_t outlen)
+{
+    char label[64];
+    int n;
+
+    n = snprintf(label, sizeof(label), "signet %s %s %s", purpose, dir,
+                 signet_alg_name(alg));
+    if (n < 0 || (size_t)n >= sizeof(label))
+        return -1;
+    return signet_hkdf((const uint8_t *)KDF_SALT, strlen(KDF_SALT), secret,
+                       SIGNET_MSG_SECRET_LEN, label, (size_t)n, out, outlen);
+}
+
+static signet_mac_key *
+make_key(const uint8_t *secret, const char *purpose, const char *dir,
+         unsigned alg)
+{
+    uint8_t key[SIGNET_KEY_MAX_LEN];
+    size_t keylen = signet_alg_key_len(alg);
+    signet_mac_key *k = NULL;
+
+    if (derive_key(secret, purpose, dir, alg, key, keylen) == 0)
+        k = signet_mac_key_new(alg, key, keylen);
+    signet_wipe(key, sizeof(key));
+    return k;
+}
+
+static int
+derive_dir(const uint8_t *secret, const char *dir, uint32_t qop_mask,
+           struct signet_msg_keys *keys)
+{
+    unsigned alg;
+
+    for (alg = 1; alg <= SIGNET_ALG_MAX; alg++) {
+        if (!(qop_mask & (1u << alg)))
+            continue;
+        keys->mic[alg] = make_key(secret, "mic", dir, alg);
+        keys->wrap[alg] = make_key(secret, "wrap", dir, alg);
+        if (keys->mic[alg] == NULL || keys->wrap[alg] == NULL)
+            return -1;
+    }
+    keys->seal = make_key(secret, "wrap", dir, SIGNET_ALG_AES256_GCM);
+    return keys->seal != NULL ? 0 : -1;
+}
+
+static void
+free_keys(struct signet_msg_keys *keys)
+{
+    unsigned alg;
+
+    for (alg = 0; alg <= SIGNET_ALG_MAX; alg++) {
+        signet_mac_key_free(&keys->mic[alg]);
+        signet_mac_key_free(&keys->wrap[alg]);
+    }
+    signet_mac_key_free(&keys->seal);
+}
+
+OM_uint32
+signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
+                 const uint8_t *secret, size_t len)
+{
+    signet_msg *msg = &ctx->msg;
+    uint32_t mask = ctx->qop_mask & (((1u << (SIGNET_ALG_MAX + 1)) - 1) & ~1u);
+    OM_uint32 major = GSS_S_FAILURE;
+
+    if (msg->ready || len != SIGNET_MSG_SECRET_LEN || secret == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "message keys set up twice or from a %zu-byte "
+                           "secret", len);
+    if (mask == 0 || ctx->qop_default > SIGNET_ALG_MAX ||
+        !(mask & (1u << ctx->qop_default)))
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "negotiated QOP set 0x%x does not hold the "
+                           "default QOP %u", ctx->qop_mask,
+                           (unsigned)ctx->qop_default);
+    memset(msg, 0, sizeof(*msg));
+    memcpy(msg->secret, secret, SIGNET_MSG_SECRET_LEN);
+    if (derive_dir(secret, "i2a", mask,
+                   ctx->initiator ? &msg->tx : &msg->rx) != 0 ||
+        derive_dir(secret, "a2i", mask,
+                   ctx->initiator ? &msg->rx : &msg->tx) != 0 ||
+        derive_key(secret, "prf", "any", SIGNET_ALG_HMAC_SHA256,
+                   msg->prf_key, sizeof(msg->prf_key)) != 0) {
+        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                            "could not derive the message keys");
+        goto fail;
+    }
+    if (signet_random(msg->instance_id, sizeof(msg->instance_id)) != 0) {
+        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                            "the random generator failed");
+        goto fail;
+    }
+    atomic_init(&msg->counter, 0);
+    msg->send_base = 0;
+    msg->datagram = (ctx->flags & GSS_C_DATAGRAM_FLAG) != 0;
+    atomic_init(&msg->dgram_next, 0);
+    if (signet_seqstate_init(&msg->recv, 0,
+                             (ctx->flags & GSS_C_REPLAY_FLAG) != 0,
+                             (ctx->flags & GSS_C_SEQUENCE_FLAG) != 0, 1,
+                             0) != 0 ||
+        pthread_mutex_init(&msg->lock, NULL) != 0) {
+        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                            "could not set up the receive window");
+        goto fail;
+    }
+    msg->lock_ready = 1;
+    msg->ready = 1;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+fail:
+    signet_msg_clear(msg);
+    return major;
+}
+
+void
+signet_msg_clear(signet_msg *msg)
+{
+    if (msg == NULL)
+        return;
+    free_keys(&msg->tx);
+    free_keys(&msg->rx);
+    if (msg->lock_ready)
+        pthread_mutex_destroy(&msg->lock);
+    signet_wipe(msg, sizeof(*msg));
+}
+
+/* ---- common steps -------------------------------------------------------- */
+
+/* The MAC algorithm for qop_req on ctx, or GSS_S_BAD_QOP. */
+static OM_uint32
+resolve_qop(OM_uint32 *minor, const signet_ctx *ctx, gss_qop_t qop_req,
+            unsigned *alg)
+{
+    gss_qop_t qop = qop_req == GSS_C_QOP_DEFAULT ? ctx->qop_default : qop_req;
+
+    *alg = 0;
+    if (!(ctx->flags & GSS_C_INTEG_FLAG))
+        return signet_fail(minor, GSS_S_BAD_QOP, SIGNET_ERR_NO_INTEGRITY,
+                           "the context was established without integrity "
+                           "protection (GSS_C_INTEG_FLAG)");
+    if (!signet_alg_valid(qop) || !(ctx->qop_mask & (1u << qop)) ||
+        !ctx->msg.ready)
+        return signet_fail(minor, GSS_S_BAD_QOP, SIGNET_ERR_BAD_QOP,
+                           "QOP %u is not among the QOPs negotiated for this "
+                           "context (mask 0x%x)", (unsigned)qop_req,
+                           ctx->qop_mask);
+    *alg = (unsigned)qop;
+    return GSS_S_COMPLETE;
+}
+
+/*
+ * Takes the number and nonce counter of the next token this instance
+ * makes.  seq_in is the caller's number (datagram contexts) or NULL.
+ */
+static OM_uint32
+take_number(OM_uint32 *minor, signet_msg *msg, const uint64_t *seq_in,
+            uint64_t *seq, uint32_t *ctr)
+{
+    uint64_t c = atomic_fetch_add_explicit(&msg->counter, 1,
+                                           memory_order_relaxed);
+
+    if (c >= SIGNET_MSG_MAX_TOKENS)
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED,
+                           SIGNET_ERR_RENEGOTIATE,
+                           "this context has made 2^32 tokens, the limit "
+                           "of one instance: establish a new context");
+    *ctr = (uint32_t)c;
+    if (!msg->datagram)
+        *seq = msg->send_base + c;
+    else if (seq_in != NULL)
+        *seq = *seq_in;
+    else
+        *seq = atomic_fetch_add_explicit(&msg->dgram_next, 1,
+                                         memory_order_relaxed);
+    return GSS_S_COMPLETE;
+}
+
+static void
+put_header(uint8_t *h, uint8_t type, uint8_t flags, unsigned alg,
+           uint64_t seq, const uint8_t *instance_id, uint32_t ctr)
+{
+    h[0] = TOK_ID0;
+    h[1] = type;
+    h[2] = flags;
+    h[3] = (uint8_t)alg;
+    signet_store_u64(h + 4, seq);
+    memcpy(h + HDR_NONCE, instance_id, 8);
+    signet_store_u32(h + HDR_NONCE + 8, ctr);
+}
+
+static const char *
+tok_name(uint8_t type)
+{
+    return type == TOK_MIC ? "MIC" : "wrap";
+}
+
+/*
+ * Parses the header of a received token of the given type.  Checks the
+ * id, flags, algorithm and length (GSS_S_DEFECTIVE_TOKEN), the direction
+ * (GSS_S_BAD_SIG) and that the algorithm was negotiated (GSS_S_BAD_QOP).
+ */
+static OM_uint32
+parse_header(OM_uint32 *minor, const signet_ctx *ctx, uint8_t type,
+             const uint8_t *tok, size_t len, struct tok_hdr *h)
+{
+    size_t maclen;
+    int sealed;
+
+    memset(h, 0, sizeof(*h));
+    if (len < HDR_LEN)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_TRUNCATED,
+                           "the %s token is %zu bytes, shorter than its "
+                           "%d-byte header", tok_name(type), len, HDR_LEN);
+    if (tok[0] != TOK_ID0 || tok[1] != type)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_MALFORMED,
+                           "the token is not a Signet %s token (id %02x %02x)",
+                           tok_name(type), tok[0], tok[1]);
+    h->flags = tok[2];
+    h->alg = tok[3];
+    h->seq = signet_load_u64(tok + 4);
+    sealed = (h->flags & FLAG_SEALED) != 0;
+    if ((h->flags & ~FLAGS_KNOWN) != 0 || (type == TOK_MIC && sealed))
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_MALFORMED,
+                           "the %s token has unknown flags 0x%02x",
+                           tok_name(type), h->flags);
+    if (!signet_alg_valid(h->alg) ||
+        (sealed && h->alg != SIGNET_ALG_AES256_GMAC))
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_MALFORMED,
+                           "the %s token names unknown algorithm %u",
+                           tok_name(type), h->alg);
+    maclen = sealed ? SIGNET_GCM_TAG_LEN : signet_alg_mac_len(h->alg);
+    if (len - HDR_LEN < maclen)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_TRUNCATED,
+                           "the %s token is %zu bytes, too short for its "
+                           "%zu-byte %s", tok_name(type), len, maclen,
+                           sealed ? "tag" : "MAC");
+    if (type == TOK_MIC && len - HDR_LEN != maclen)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
+                           SIGNET_ERR_TOKEN_MALFORMED,
+                           "the MIC token is %zu bytes, not %zu", len,
+                           HDR_LEN + maclen);
+    h->maclen = maclen;
+    /* The peer is the acceptor exactly when we are the initiator. */
+    if (((h->flags & FLAG_ACCEPTOR) != 0) != (ctx->initiator != 0))
+        return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_WRONG_DIRECTION,
+                           "the %s token was made by this side of the "
+                           "context (reflected)", tok_name(type));
+    if (!sealed && (!(ctx->qop_mask & (1u << h->alg)) ||
+                    ctx->msg.rx.mic[h->alg] == NULL))
+        return signet_fail(minor, GSS_S_BAD_QOP, SIGNET_ERR_BAD_QOP,
+                           "the %s token uses QOP %u (%s), which was not "
+                           "negotiated for this context", tok_name(type),
+                           h->alg, signet_alg_name(h->alg));
+    return GSS_S_COMPLETE;
+}
+
+/* Enters a verified token's number into the receive window. */
+static OM_uint32
+window_check(signet_msg *msg, uint64_t seq)
+{
+    OM_uint32 st;
+
+    if (!msg->recv.do_replay && !msg->recv.do_sequence)
+        return GSS_S_COMPLETE;
+    pthread_mutex_lock(&msg->lock);
+    st = signet_seqstate_check(&msg->recv, seq);
+    pthread_mutex_unlock(&msg->lock);
+    return st;
+}
+
+static int
+iov_signed(const gss_iov_buffer_desc *b)
+{
+    OM_uint32 t = GSS_IOV_BUFFER_TYPE(b->type);
+
+    return t == GSS_IOV_BUFFER_TYPE_DATA || t == GSS_IOV_BUFFER_TYPE_SIGN_ONLY;
+}
+
+static void
+mac_input(signet_mac_op *op, const struct msg_input *in)
+{
+    int i;
+
+    if (in->buf != NULL) {
+        signet_mac_update(op, in->buf->value, in->buf->length);
+        return;
+    }
+    for (i = 0; i < in->iov_count; i++) {
+        if (iov_signed(&in->iov[i]))
+            signet_mac_update(op, in->iov[i].buffer.value,
+                              in->iov[i].buffer.length);
+    }
+}
+
+static size_t
+mic_len(unsigned alg)
+{
+    return HDR_LEN + signet_alg_mac_len(alg);
+}
+
+/* Makes a MIC token of mic_len(alg) bytes into tok. */
+static OM_uint32
+mic_make(OM_uint32 *minor, signet_ctx *ctx, unsigned alg,
+         const struct msg_input *in, const uint64_t *seq_in, uint8_t *tok)
+{
+    signet_msg *msg = &ctx->msg;
+    signet_mac_op op;
+    OM_uint32 major;
+    uint64_t seq;
+    uint32_t ctr;
+
+    major = take_number(minor, msg, seq_in, &seq, &ctr);
+    if (GSS_ERROR(major))
+        return major;
+    put_header(tok, TOK_MIC, ctx->initiator ? 0 : FLAG_ACCEPTOR, alg, seq,
+               msg->instance_id, ctr);
+    if (signet_mac_begin(&op, msg->tx.mic[alg], tok + HDR_NONCE) != 0) {
+        signet_mac_abort(&op);
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "could not start the %s MAC", signet_alg_name(alg));
+    }
+    signet_mac_update(&op, tok, HDR_LEN);
+    mac_input(&op, in);
+    if (signet_mac_finish(&op, tok + HDR_LEN) != 0)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "the %s MAC failed", signet_alg_name(alg));
+    return GSS_S_COMPLETE;
+}
+
+/*
+ * Verifies a MIC token over in; on success enters it into the window and
+ * returns its supplementary status.  expect_seq: the number the caller
+ * expects (datagram contexts) or NULL.
+ */
+static OM_uint32
+mic_check(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *tok,
+          size_t toklen, const struct msg_input *in,
+          const uint64_t *expect_seq, gss_qop_t *qop_state)
+{
+    signet_msg *msg = &ctx->msg;
+    struct tok_hdr h;
+    signet_mac_op op;
+    OM_uint32 major;
+    int r;
+
+    major = parse_header(minor, ctx, TOK_MIC, tok, toklen, &h);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (signet_mac_begin(&op, msg->rx.mic[h.alg], tok + HDR_NONCE) != 0) {
+        signet_mac_abort(&op);
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "could not start the %s MAC",
+                           signet_alg_name(h.alg));
+    }
+    signet_mac_update(&op, tok, HDR_LEN);
+    mac_input(&op, in);
+    r = signet_mac_verify(&op, tok + HDR_LEN);
+    if (r < 0)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "the %s MAC failed", signet_alg_name(h.alg));
+    if (r != 0)
+        return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
+                           "the %s MIC does not match the message",
+                           signet_alg_name(h.alg));
+    if (expect_seq != NULL && *expect_seq != h.seq)
+        return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_SEQUENCE,
+                           "the MIC is for message number %llu, not %llu",
+                           (unsigned long long)h.seq,
+                           (unsigned long long)*expect_seq);
+    if (qop_state != NULL)
+        *qop_state = h.alg;
+    *minor = 0;
+    return window_check(msg, h.seq);
+}
+
+/* Checks a message buffer argument. */
+static int
+buffer_readable(const gss_buffer_t b)
+{
+    return b != GSS_C_NO_BUFFER && (b->length == 0 || b->value != NULL);
+}
+
+/* ---- gss_get_mic / gss_verify_mic --------------------------------------- */
+
+OM_uint32
+signet_gss_get_mic(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
+                   gss_qop_t qop_req, gss_buffer_t message,
+                   gss_buffer_t token)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    struct msg_input in = { message, NULL, 0 };
+    uint8_t *out = NULL;
+    unsigned alg;
+    size_t len;
+
+    if (token != GSS_C_NO_BUFFER)
+        signet_gss_buffer_clear(token);
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (token == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (!buffer_readable(message)) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    if (ctx == NULL) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = resolve_qop(&minor, ctx, qop_req, &alg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    len = mic_len(alg);
+    out = malloc(len);
+    if (out == NULL) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
+    major = mic_make(&minor, ctx, alg, &in, NULL, out);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    token->value = out;
+    token->length = len;
+    out = NULL;
+done:
+    free(out);
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_verify_mic(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
+                      gss_buffer_t message, gss_buffer_t token,
+                      gss_qop_t *qop_state)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    struct msg_input in = { message, NULL, 0 };
+    unsigned alg;
+
+    if (qop_state != NULL)
+        *qop_state = GSS_C_QOP_DEFAULT;
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (!buffer_readable(message) || !buffer_readable(token)) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    if (ctx == NULL) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = resolve_qop(&minor, ctx, GSS_C_QOP_DEFAULT, &alg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = mic_check(&minor, ctx, token->value, token->length, &in, NULL,
+                      qop_state);
+done:
+    *minor_status = minor;
+    return major;
+}
+
+/* ---- IOV forms ------------------------------------------------------------ */
+
+/*
+ * Checks an IOV array for a MIC call: DATA, SIGN_ONLY, EMPTY, PADDING,
+ * at most one MECH_PARAMS (an 8-byte big-endian sequence number, used by
+ * datagram contexts and ignored by others) and exactly one MIC_TOKEN.
+ */
+static OM_uint32
+iov_scan(OM_uint32 *minor, const signet_ctx *ctx, gss_iov_buffer_desc *iov,
+         int count, gss_iov_buffer_desc **mic, int *have_seq, uint64_t *seq)
+{
+    gss_iov_buffer_desc *b;
+    int i, params = 0;
+
+    *mic = NULL;
+    *have_seq = 0;
+    *seq = 0;
+    if (count < 0 || (count > 0 && iov == NULL))
+        return GSS_S_CALL_INACCESSIBLE_READ;
+    for (i = 0; i < count; i++) {
+        b = &iov[i];
+        switch (GSS_IOV_BUFFER_TYPE(b->type)) {
+        case GSS_IOV_BUFFER_TYPE_DATA:
+        case GSS_IOV_BUFFER_TYPE_SIGN_ONLY:
+            if (b->buffer.length != 0 && b->buffer.value == NULL)
+                return GSS_S_CALL_INACCESSIBLE_READ;
+            break;
+        case GSS_IOV_BUFFER_TYPE_EMPTY:
+        case GSS_IOV_BUFFER_TYPE_PADDING:
+            break;
+        case GSS_IOV_BUFFER_TYPE_MECH_PARAMS:
+            if (params++)
+                return signet_fail(minor, GSS_S_FAILURE,
+                                   SIGNET_ERR_BAD_ARGUMENT,
+                                   "more than one MECH_PARAMS buffer");
+            if (!ctx->msg.datagram)
+                break;
+            if (b->buffer.length != 8 || b->buffer.value == NULL)
+                return signet_fail(minor, GSS_S_FAILURE,
+                                   SIGNET_ERR_BAD_ARGUMENT,
+                                   "the MECH_PARAMS buffer holds %zu bytes, "
+                                   "not an 8-byte sequence number",
+                                   b->buffer.length);
+            *seq = signet_load_u64(b->buffer.value);
+            *have_seq = 1;
+            break;
+        case GSS_IOV_BUFFER_TYPE_MIC_TOKEN:
+            if (*mic != NULL)
+                return signet_fail(minor, GSS_S_FAILURE,
+                                   SIGNET_ERR_BAD_ARGUMENT,
+                                   "more than one MIC_TOKEN buffer");
+            *mic = b;
+            break;
+        default:
+            return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
+                               "IOV buffer %d has type %u, which MIC calls "
+                               "do not take", i,
+                               (unsigned)GSS_IOV_BUFFER_TYPE(b->type));
+        }
+    }
+    if (*mic == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
+                           "no MIC_TOKEN buffer to hold the token");
+    return GSS_S_COMPLETE;
+}
+
+static void
+iov_zero_padding(gss_iov_buffer_desc *iov, int count)
+{
+    int i;
+
+    for (i = 0; i < count; i++) {
+        if (GSS_IOV_BUFFER_TYPE(iov[i].type) == GSS_IOV_BUFFER_TYPE_PADDING)
+            iov[i].buffer.length = 0;
+    }
+}
+
+/* Common start of the IOV calls: arguments, context, QOP, buffers. */
+static OM_uint32
+iov_begin(OM_uint32 *minor, signet_ctx *ctx, gss_qop_t qop_req,
+          gss_iov_buffer_desc *iov, int count, unsigned *alg,
+          gss_iov_buffer_desc **mic, int *have_seq, uint64_t *seq)
+{
+    OM_uint32 major;
+
+    *alg = 0;
+    *mic = NULL;
+    if (ctx == NULL)
+        return GSS_S_NO_CONTEXT;
+    major = signet_ctx_check(minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    major = resolve_qop(minor, ctx, qop_req, alg);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    return iov_scan(minor, ctx, iov, count, mic, have_seq, seq);
+}
+
+OM_uint32
+signet_gss_get_mic_iov(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
+                       gss_qop_t qop_req, gss_iov_buffer_desc *iov,
+                       int iov_count)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    struct msg_input in = { NULL, iov, iov_count };
+    gss_iov_buffer_desc *mic = NULL;
+    uint8_t tok[MIC_MAX], *alloc = NULL;
+    int have_seq;
+    uint64_t seq;
+    unsigned alg;
+    size_t len;
+
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &mic,
+                      &have_seq, &seq);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    len = mic_len(alg);
+    if (mic->type & GSS_IOV_BUFFER_FLAG_ALLOCATE) {
+        alloc = malloc(len);
+        if (alloc == NULL) {
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+            goto done;
+        }
+    } else if (mic->buffer.value == NULL || mic->buffer.length < len) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
+                            "the MIC_TOKEN buffer holds %zu bytes; the "
+                            "token needs %zu", mic->buffer.length, len);
+        goto done;
+    }
+    major = mic_make(&minor, ctx, alg, &in, have_seq ? &seq : NULL, tok);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (alloc != NULL) {
+        mic->buffer.value = alloc;
+        mic->type |= GSS_IOV_BUFFER_FLAG_ALLOCATED;
+        alloc = NULL;
+    }
+    memcpy(mic->buffer.value, tok, len);
+    mic->buffer.length = len;
+    iov_zero_padding(iov, iov_count);
+done:
+    free(alloc);
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_verify_mic_iov(OM_uint32 *minor_status,
+                          gss_ctx_id_t context_handle, gss_qop_t *qop_state,
+                          gss_iov_buffer_desc *iov, int iov_count)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    struct msg_input in = { NULL, iov, iov_count };
+    gss_iov_buffer_desc *mic = NULL;
+    int have_seq;
+    uint64_t seq;
+    unsigned alg;
+
+    if (qop_state != NULL)
+        *qop_state = GSS_C_QOP_DEFAULT;
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    major = iov_begin(&minor, ctx, GSS_C_QOP_DEFAULT, iov, iov_count, &alg,
+                      &mic, &have_seq, &seq);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (mic->buffer.length != 0 && mic->buffer.value == NULL) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    major = mic_check(&minor, ctx, mic->buffer.value, mic->buffer.length, &in,
+                      have_seq ? &seq : NULL, qop_state);
+done:
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_get_mic_iov_length(OM_uint32 *minor_status,
+                              gss_ctx_id_t context_handle, gss_qop_t qop_req,
+                              gss_iov_buffer_desc *iov, int iov_count)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    gss_iov_buffer_desc *mic = NULL;
+    int have_seq;
+    uint64_t seq;
+    unsigned alg;
+
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &mic,
+                      &have_seq, &seq);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    mic->buffer.length = mic_len(alg);
+    iov_zero_padding(iov, iov_count);
+done:
+    *minor_status = minor;
+    return major;
+}
+
+/* ---- gss_wrap / gss_unwrap ------------------------------------------------ */
+
+OM_uint32
+signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
+                int conf_req_flag, gss_qop_t qop_req,
+                gss_buffer_t input_message, int *conf_state,
+                gss_buffer_t output_message)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    struct msg_input in = { input_message, NULL, 0 };
+    signet_msg *msg;
+    signet_mac_op op;
+    uint8_t *out = NULL, *hdr;
+    uint64_t seq;
+    uint32_t ctr;
+    unsigned alg;
+    size_t len, tail;
+    int sealed;
+
+    if (conf_state != NULL)
+        *conf_state = 0;
+    if (output_message != GSS_C_NO_BUFFER)
+        signet_gss_buffer_clear(output_message);
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (output_message == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (!buffer_readable(input_message)) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    if (ctx == NULL) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = resolve_qop(&minor, ctx, qop_req, &alg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    msg = &ctx->msg;
+    sealed = conf_req_flag && (ctx->flags & GSS_C_CONF_FLAG);
+    tail = sealed ? SIGNET_GCM_TAG_LEN : signet_alg_mac_len(alg);
+    if (input_message->length > SIZE_MAX - HDR_LEN - tail) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
+                            "the message is too long to wrap");
+        goto done;
+    }
+    len = HDR_LEN + input_message->length + tail;
+    out = malloc(len);
+    if (out == NULL) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
+    major = take_number(&minor, msg, NULL, &seq, &ctr);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    hdr = out;
+    put_header(hdr, TOK_WRAP,
+               (ctx->initiator ? 0 : FLAG_ACCEPTOR) | (sealed ? FLAG_SEALED : 0),
+               sealed ? SIGNET_ALG_AES256_GMAC : alg, seq, msg->instance_id,
+               ctr);
+    if (sealed) {
+        if (signet_gcm_seal(msg->tx.seal, hdr + HDR_NONCE, hdr, HDR_LEN,
+                            input_message->value, input_message->length,
+                            out + HDR_LEN,
+                            out + HDR_LEN + input_message->length) != 0) {
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "AES-256-GCM encryption failed");
+            goto done;
+        }
+    } else {
+        if (input_message->length != 0)
+            memcpy(out + HDR_LEN, input_message->value, input_message->length);
+        if (signet_mac_begin(&op, msg->tx.wrap[alg], hdr + HDR_NONCE) != 0) {
+            signet_mac_abort(&op);
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "could not start the %s MAC",
+                                signet_alg_name(alg));
+            goto done;
+        }
+        signet_mac_update(&op, hdr, HDR_LEN);
+        mac_input(&op, &in);
+        if (signet_mac_finish(&op, out + HDR_LEN + input_message->length)
+            != 0) {
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "the %s MAC failed", signet_alg_name(alg));
+            goto done;
+        }
+    }
+    output_message->value = out;
+    output_message->length = len;
+    out = NULL;
+    if (conf_state != NULL)
+        *conf_state = sealed;
+    major = GSS_S_COMPLETE;
+done:
+    if (out != NULL) {
+        signet_wipe(out, len);
+        free(out);
+    }
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
+                  gss_buffer_t input_message, gss_buffer_t output_message,
+                  int *conf_state, gss_qop_t *qop_state)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    signet_msg *msg;
+    signet_mac_op op;
+    gss_buffer_desc payload;
+    struct msg_input in = { &payload, NULL, 0 };
+    struct tok_hdr h;
+    const uint8_t *tok;
+    uint8_t *out = NULL;
+    size_t plen = 0;
+    unsigned alg;
+    int sealed, r;
+
+    if (conf_state != NULL)
+        *conf_state = 0;
+    if (qop_state != NULL)
+        *qop_state = GSS_C_QOP_DEFAULT;
+    if (output_message != GSS_C_NO_BUFFER)
+        signet_gss_buffer_clear(output_message);
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (output_message == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (!buffer_readable(input_message)) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    if (ctx == NULL) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = resolve_qop(&minor, ctx, GSS_C_QOP_DEFAULT, &alg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    msg = &ctx->msg;
+    tok = input_message->value;
+    major = parse_header(&minor, ctx, TOK_WRAP, tok, input_message->length,
+                         &h);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    sealed = (h.flags & FLAG_SEALED) != 0;
+    plen = input_message->length - HDR_LEN - h.maclen;
+    out = malloc(plen != 0 ? plen : 1);
+    if (out == NULL) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
+    if (sealed) {
+        r = signet_gcm_open(msg->rx.seal, tok + HDR_NONCE, tok, HDR_LEN,
+                            tok + HDR_LEN, plen, out, tok + HDR_LEN + plen);
+    } else {
+        payload.value = (void *)(tok + HDR_LEN);
+        payload.length = plen;
+        r = -1;
+        if (signet_mac_begin(&op, msg->rx.wrap[h.alg], tok + HDR_NONCE) == 0) {
+            signet_mac_update(&op, tok, HDR_LEN);
+            mac_input(&op, &in);
+            r = signet_mac_verify(&op, tok + HDR_LEN + plen);
+        } else {
+            signet_mac_abort(&op);
+        }
+    }
+    if (r < 0) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                            "the %s check failed to run",
+                            sealed ? "AES-256-GCM" : signet_alg_name(h.alg));
+        goto done;
+    }
+    if (r != 0) {
+        major = signet_fail(&minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
+                            "the wrap token's %s does not match its contents",
+                            sealed ? "AES-256-GCM tag"
+                                   : signet_alg_name(h.alg));
+        goto done;
+    }
+    if (!sealed && plen != 0)
+        memcpy(out, tok + HDR_LEN, plen);
+    major = window_check(msg, h.seq);
+    output_message->value = out;
+    output_message->length = plen;
+    out = NULL;
+    if (conf_state != NULL)
+        *conf_state = sealed;
+    if (qop_state != NULL)
+        *qop_state = h.alg;
+done:
+    if (out != NULL) {
+        signet_wipe(out, plen);
+        free(out);
+    }
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_wrap_size_limit(OM_uint32 *minor_status,
+                           gss_ctx_id_t context_handle, int conf_req_flag,
+                           gss_qop_t qop_req, OM_uint32 req_output_size,
+                           OM_uint32 *max_input_size)
+{
+    signet_ctx *ctx = (signet_ctx *)context_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    unsigned alg;
+    size_t overhead;
+
+    if (max_input_size != NULL)
+        *max_input_size = 0;
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (max_input_size == NULL) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (ctx == NULL) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    major = resolve_qop(&minor, ctx, qop_req, &alg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    overhead = HDR_LEN + ((conf_req_flag && (ctx->flags & GSS_C_CONF_FLAG))
+                          ? SIGNET_GCM_TAG_LEN : signet_alg_mac_len(alg));
+    *max_input_size = req_output_size > overhead
+                      ? req_output_size - (OM_uint32)overhead : 0;
+done:
+    *minor_status = minor;
+    return major;
+}
+
+/* ---- gss_set_sec_context_option ------------------------------------------ */
+
+static const gss_OID_desc seqnum_option_oid = {
+    SIGNET_OPT_NEXT_SEQNUM_OID_DER_LENGTH,
+    (void *)SIGNET_OPT_NEXT_SEQNUM_OID_DER
+};
+
+OM_uint32
+signet_gss_set_sec_context_option(OM_uint32 *minor_status,
+                                  gss_ctx_id_t *context_handle,
+                                  const gss_OID desired_object,
+                                  const gss_buffer_t value)
+{
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    signet_ctx *ctx;
+
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (desired_object == GSS_C_NO_OID) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    if (!signet_oid_equal(desired_object, &seqnum_option_oid)) {
+        major = signet_fail(&minor, GSS_S_UNAVAILABLE, SIGNET_ERR_UNSUPPORTED,
+                            "Signet has no such context option");
+        goto done;
+    }
+    if (context_handle == NULL || *context_handle == GSS_C_NO_CONTEXT) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    ctx = (signet_ctx *)*context_handle;
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (!ctx->msg.datagram) {
+        major = signet_fail(&minor, GSS_S_UNAVAILABLE, SIGNET_ERR_UNSUPPORTED,
+                            "the context numbers its own messages; sequence "
+                            "numbers can be set only on datagram contexts "
+                            "(GSS_C_DATAGRAM_FLAG)");
+        goto done;
+    }
+    if (value == GSS_C_NO_BUFFER || value->length != 8 ||
+        value->value == NULL) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
+                            "the sequence number option takes an 8-byte "
+                            "big-endian number");
+        goto done;
+    }
+    atomic_store_explicit(&ctx->msg.dgram_next,
+                          signet_load_u64(value->value),
+                          memory_order_relaxed);
+    major = GSS_S_COMPLETE;
+done:
+    *minor_status = minor;
+    return major;
+}

@@ -1,0 +1,69 @@
+/*
+ * message.h - per-message state of an established Signet context.
+ * (Owned by message.c; context.c only calls signet_msg_setup/clear;
+ * serialize.c and prf.c use the accessors below.)
+ *
+ * Threads: get_mic, wrap (and their IOV forms) may run concurrently on one
+ * context: the token counter is atomic and the keyed contexts are pooled
+ * (crypto.h).  verify_mic and unwrap may run concurrently too: only the
+ * receive window is locked, after the MAC has been verified.  Export,
+ * import, set_sec_context_option and delete must not overlap any other call
+ * on the same context.
+ */
+#ifndef SIGNET_MESSAGE_H
+#define SIGNET_MESSAGE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <gssapi/gssapi.h>
+
+#include "seqstate.h"
+
+struct signet_mac_key;
+
+/* Keys of one direction. [alg] is indexed by SIGNET_ALG_* (1..4); entries
+ * for algorithms outside the context's qop_mask stay NULL. */
+struct signet_msg_keys {
+    struct signet_mac_key *mic[5];
+    struct signet_mac_key *wrap[5];
+    struct signet_mac_key *seal;       /* AES-256-GCM for sealed wrap */
+};
+
+typedef struct signet_msg {
+    int ready;                 /* keys derived */
+    uint8_t secret[64];        /* the TLS-exported secret (kept for export) */
+    struct signet_msg_keys tx; /* our sending direction */
+    struct signet_msg_keys rx; /* the peer's sending direction */
+    uint8_t prf_key[32];       /* gss_pseudo_random key */
+
+    /* Sending.  Every token this instance makes takes one value of
+     * counter; in stream mode its sequence number is send_base + that
+     * value, and its nonce is instance_id || (uint32_t)value. */
+    uint8_t instance_id[8];    /* random, new at setup and at each import */
+    _Atomic uint64_t counter;
+    uint64_t send_base;
+    int datagram;              /* GSS_C_DATAGRAM_FLAG: caller numbers */
+    _Atomic uint64_t dgram_next;  /* next number when the caller gives none */
+
+    /* Receiving. */
+    pthread_mutex_t lock;      /* guards recv */
+    int lock_ready;
+    signet_seqstate recv;
+} signet_msg;
+
+struct signet_ctx;
+
+/* Called once when the handshake completes.  secret is SIGNET_MSG_SECRET_LEN
+ * bytes exported from TLS (label "EXPORTER-signet message keys"); the
+ * context's initiator, flags, qop_mask and qop_default are already set. */
+#define SIGNET_MSG_SECRET_LEN 64
+OM_uint32 signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
+                           const uint8_t *secret, size_t len);
+/* Wipes keys and frees what setup allocated. */
+void signet_msg_clear(signet_msg *msg);
+
+/* Tokens one instance may make before it must be replaced (2^32). */
+#define SIGNET_MSG_MAX_TOKENS ((uint64_t)1 << 32)
+
+#endif

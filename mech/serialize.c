@@ -1,0 +1,269 @@
+/*
+ * serialize.c - gss_export_sec_context and gss_import_sec_context for
+ * established Signet contexts.
+ *
+ * The format (docs/tokens.md, "Exported contexts") is versioned, big-endian
+ * and read through a bounds-checked cursor: any truncated, trailing or
+ * inconsistent byte makes import fail with GSS_S_DEFECTIVE_TOKEN, freeing
+ * everything it built.  The exported token holds the context's message
+ * secret: every intermediate buffer that held it is wiped.  An imported
+ * context is a new instance: it gets a fresh random instance id and a
+ * nonce counter of zero, so importing the same token twice never makes two
+ * tokens with the same nonce (docs/tokens.md, "Nonces").
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "signet.h"
+#include "crypto.h"
+
+#define EXPORT_MAGIC "SGNX"
+#define EXPORT_VERSION 1
+
+static void
+put_name(OM_uint32 *minor, signet_buf *b, const signet_name *name)
+{
+    signet_buf nb;
+
+    if (name == NULL) {
+        signet_put_u32(b, 0);
+        return;
+    }
+    signet_buf_init(&nb);
+    if (signet_name_encode(minor, name, &nb) != GSS_S_COMPLETE ||
+        nb.len == 0 || nb.len > UINT32_MAX) {
+        b->err = 1;
+    } else {
+        signet_put_u32(b, (uint32_t)nb.len);
+        signet_put_bytes(b, nb.data, nb.len);
+    }
+    signet_buf_clear(&nb);
+}
+
+/* Reads a length-prefixed name (length 0: none); -1 on a malformed one. */
+static int
+get_name(signet_cursor *c, signet_name **out)
+{
+    signet_cursor sub;
+    const uint8_t *p;
+    uint32_t len;
+    OM_uint32 minor;
+
+    *out = NULL;
+    len = signet_get_u32(c);
+    if (c->err)
+        return -1;
+    if (len == 0)
+        return 0;
+    p = signet_get_bytes(c, len);
+    if (p == NULL)
+        return -1;
+    signet_cursor_init(&sub, p, len);
+    if (signet_name_decode(&minor, &sub, out) != GSS_S_COMPLETE ||
+        sub.err || sub.left != 0) {
+        signet_name_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+OM_uint32
+signet_gss_export_sec_context(OM_uint32 *minor_status,
+                              gss_ctx_id_t *context_handle,
+                              gss_buffer_t interprocess_token)
+{
+    OM_uint32 major = GSS_S_FAILURE, minor = 0, tmp;
+    signet_ctx *ctx;
+    signet_msg *msg;
+    const signet_seqstate *rs;
+    signet_buf b;
+    uint32_t i;
+
+    signet_buf_init(&b);
+    if (interprocess_token != GSS_C_NO_BUFFER)
+        signet_gss_buffer_clear(interprocess_token);
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (interprocess_token == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (context_handle == NULL || *context_handle == GSS_C_NO_CONTEXT) {
+        major = GSS_S_NO_CONTEXT;
+        goto done;
+    }
+    ctx = (signet_ctx *)*context_handle;
+    msg = &ctx->msg;
+    if (ctx->state != SIGNET_CTX_ESTABLISHED || !msg->ready) {
+        major = signet_fail(&minor, GSS_S_UNAVAILABLE,
+                            SIGNET_ERR_CONTEXT_INCOMPLETE,
+                            "only an established context can be exported");
+        goto done;
+    }
+    major = signet_ctx_check(&minor, ctx);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+
+    rs = &msg->recv;
+    signet_put_bytes(&b, EXPORT_MAGIC, 4);
+    signet_put_u8(&b, EXPORT_VERSION);
+    signet_put_u8(&b, ctx->initiator ? 1 : 0);
+    signet_put_u8(&b, (uint8_t)ctx->state);
+    signet_put_u32(&b, ctx->flags);
+    signet_put_u64(&b, (uint64_t)(int64_t)ctx->expiry);
+    signet_put_u32(&b, ctx->qop_mask);
+    signet_put_u32(&b, ctx->qop_default);
+    put_name(&tmp, &b, ctx->initiator_name);
+    put_name(&tmp, &b, ctx->acceptor_name);
+    signet_put_bytes(&b, msg->secret, SIGNET_MSG_SECRET_LEN);
+    signet_put_u64(&b, msg->send_base +
+                       atomic_load_explicit(&msg->counter,
+                                            memory_order_relaxed));
+    signet_put_u64(&b, atomic_load_explicit(&msg->dgram_next,
+                                            memory_order_relaxed));
+    signet_put_u8(&b, (uint8_t)rs->do_replay);
+    signet_put_u8(&b, (uint8_t)rs->do_sequence);
+    signet_put_u8(&b, rs->mask == UINT64_MAX ? 1 : 0);
+    signet_put_u32(&b, rs->window);
+    signet_put_u64(&b, rs->base);
+    signet_put_u64(&b, rs->next);
+    for (i = 0; i < rs->window / 64; i++)
+        signet_put_u64(&b, rs->seen[i]);
+    if (signet_buf_to_gss(&b, interprocess_token) != 0) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM,
+                            "could not build the exported context");
+        goto done;
+    }
+    /* Exporting deletes the context. */
+    signet_ctx_free(&ctx);
+    *context_handle = GSS_C_NO_CONTEXT;
+    major = GSS_S_COMPLETE;
+done:
+    signet_buf_clear(&b);
+    *minor_status = minor;
+    return major;
+}
+
+OM_uint32
+signet_gss_import_sec_context(OM_uint32 *minor_status,
+                              gss_buffer_t interprocess_token,
+                              gss_ctx_id_t *context_handle)
+{
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    signet_ctx *ctx = NULL;
+    signet_cursor c;
+    const uint8_t *magic, *secret_p;
+    uint8_t secret[SIGNET_MSG_SECRET_LEN];
+    uint8_t version, initiator, state, replay, sequence, wide;
+    uint64_t send_next, dgram_next, base, next, seen[SIGNET_SEQ_WORDS];
+    uint32_t window, i;
+    signet_seqstate rs;
+
+    memset(secret, 0, sizeof(secret));
+    memset(seen, 0, sizeof(seen));
+    if (context_handle != NULL)
+        *context_handle = GSS_C_NO_CONTEXT;
+    if (minor_status == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    if (context_handle == NULL) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (interprocess_token == GSS_C_NO_BUFFER ||
+        (interprocess_token->length != 0 &&
+         interprocess_token->value == NULL)) {
+        major = GSS_S_CALL_INACCESSIBLE_READ;
+        goto done;
+    }
+    ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
+
+    signet_cursor_init(&c, interprocess_token->value,
+                       interprocess_token->length);
+    magic = signet_get_bytes(&c, 4);
+    version = signet_get_u8(&c);
+    if (magic == NULL || memcmp(magic, EXPORT_MAGIC, 4) != 0 ||
+        version != EXPORT_VERSION) {
+        major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                            SIGNET_ERR_EXPORT_FORMAT,
+                            "the token is not a Signet exported context of "
+                            "version %d", EXPORT_VERSION);
+        goto done;
+    }
+    initiator = signet_get_u8(&c);
+    state = signet_get_u8(&c);
+    ctx->flags = signet_get_u32(&c);
+    ctx->expiry = (time_t)(int64_t)signet_get_u64(&c);
+    ctx->qop_mask = signet_get_u32(&c);
+    ctx->qop_default = signet_get_u32(&c);
+    if (c.err || get_name(&c, &ctx->initiator_name) != 0 ||
+        get_name(&c, &ctx->acceptor_name) != 0) {
+        major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                            SIGNET_ERR_EXPORT_FORMAT,
+                            "the exported context is truncated or holds a "
+                            "malformed name");
+        goto done;
+    }
+    secret_p = signet_get_bytes(&c, SIGNET_MSG_SECRET_LEN);
+    if (secret_p != NULL)
+        memcpy(secret, secret_p, sizeof(secret));
+    send_next = signet_get_u64(&c);
+    dgram_next = signet_get_u64(&c);
+    replay = signet_get_u8(&c);
+    sequence = signet_get_u8(&c);
+    wide = signet_get_u8(&c);
+    window = signet_get_u32(&c);
+    base = signet_get_u64(&c);
+    next = signet_get_u64(&c);
+    if (!c.err && signet_seqstate_init(&rs, base, replay, sequence, wide,
+                                       window) == 0) {
+        for (i = 0; i < window / 64; i++)
+            seen[i] = signet_get_u64(&c);
+    } else {
+        c.err = 1;
+    }
+    if (c.err || c.left != 0 || initiator > 1 ||
+        state != SIGNET_CTX_ESTABLISHED || replay > 1 || sequence > 1 ||
+        wide > 1 || (rs.base != base) || (next & ~rs.mask) != 0 ||
+        replay != ((ctx->flags & GSS_C_REPLAY_FLAG) != 0) ||
+        sequence != ((ctx->flags & GSS_C_SEQUENCE_FLAG) != 0)) {
+        major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                            SIGNET_ERR_EXPORT_FORMAT,
+                            "the exported context is truncated, too long or "
+                            "inconsistent");
+        goto done;
+    }
+    ctx->initiator = initiator;
+    ctx->state = SIGNET_CTX_ESTABLISHED;
+    if (ctx->qop_default == 0 || ctx->qop_default > SIGNET_QOP_AES256_GMAC ||
+        !(ctx->qop_mask & (1u << ctx->qop_default))) {
+        major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                            SIGNET_ERR_EXPORT_FORMAT,
+                            "the exported context has default QOP %u outside "
+                            "its QOP set 0x%x", ctx->qop_default,
+                            ctx->qop_mask);
+        goto done;
+    }
+    /* New instance: fresh random instance id, nonce counter 0. */
+    major = signet_msg_setup(&minor, ctx, secret, sizeof(secret));
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    ctx->msg.send_base = send_next;
+    atomic_store_explicit(&ctx->msg.dgram_next, dgram_next,
+                          memory_order_relaxed);
+    rs.next = next;
+    memcpy(rs.seen, seen, sizeof(rs.seen));
+    ctx->msg.recv = rs;
+    *context_handle = (gss_ctx_id_t)ctx;
+    ctx = NULL;
+    major = GSS_S_COMPLETE;
+done:
+    signet_wipe(secret, sizeof(secret));
+    if (ctx != NULL)
+        signet_ctx_free(&ctx);
+    *minor_status = minor;
+    return major;
+}

@@ -1,0 +1,88 @@
+/*
+ * tls.h - the TLS 1.3 side of Signet: credentials as OpenSSL objects and
+ * the handshake run over memory BIOs.  tls.c is the only user of libssl
+ * and of X.509 in the core.
+ */
+#ifndef SIGNET_TLS_H
+#define SIGNET_TLS_H
+
+#include "signet.h"
+
+/* Resolved settings a credential is built from (strings are borrowed). */
+struct signet_settings {
+    const char *certificate;
+    const char *private_key;
+    const char *pkcs12_password;
+    const char *ca_file;
+    const char *ca_dir;
+    const char *crl_file;
+    const char *psk_file;
+    const char *psk_identity;
+};
+
+/* Loads certificate/key/anchors/CRLs into cred->tls and sets
+ * cred->name (subject) and cred->cert_expiry. */
+OM_uint32 signet_tls_cred_load(OM_uint32 *minor, signet_cred *cred,
+                               const struct signet_settings *s);
+void signet_tls_cred_free(struct signet_tls_cred **tc);
+/* 1 if the credential holds a certificate and key. */
+int signet_tls_cred_has_cert(const signet_cred *cred);
+/* 1 if the credential holds trust anchors. */
+int signet_tls_cred_has_anchors(const signet_cred *cred);
+/* Checks that the credential's certificate matches a host-based name. */
+OM_uint32 signet_tls_cred_check_name(OM_uint32 *minor, const signet_cred *cred,
+                                     const signet_name *name);
+
+/* Parameters each side sends once its handshake completes (inside TLS). */
+struct signet_params {
+    OM_uint32 flags;
+    uint32_t qop_mask;
+    uint32_t qop_default;
+    uint32_t lifetime;        /* acceptor: seconds, 0 = indefinite */
+    int has_cb;               /* initiator: channel bindings present */
+    uint8_t cb_hash[32];
+};
+
+struct signet_tls;
+
+OM_uint32 signet_tls_new(OM_uint32 *minor, int initiator, signet_cred *cred,
+                         const signet_name *target, int anonymous,
+                         struct signet_tls **out);
+void signet_tls_free(struct signet_tls **tls);
+
+/*
+ * One handshake step: feeds in (may be empty on the initiator's first call)
+ * and appends TLS records to send to out.  Returns GSS_S_COMPLETE when the
+ * handshake itself is done (then *done = 1), GSS_S_CONTINUE_NEEDED while it
+ * is not, or an error with *minor set.
+ */
+OM_uint32 signet_tls_step(OM_uint32 *minor, struct signet_tls *tls,
+                          const uint8_t *in, size_t inlen, signet_buf *out,
+                          int *done);
+/* After the handshake: send / receive the parameters as TLS app data. */
+OM_uint32 signet_tls_send_params(OM_uint32 *minor, struct signet_tls *tls,
+                                 const struct signet_params *p, signet_buf *out);
+/* Returns GSS_S_CONTINUE_NEEDED if no parameters have arrived yet. */
+OM_uint32 signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *tls,
+                                 const uint8_t *in, size_t inlen,
+                                 struct signet_params *p);
+/* The authenticated peer as a name (x509 subject, psk identity or
+ * anonymous); *peer_expiry = peer certificate notAfter (0 if none). */
+OM_uint32 signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *tls,
+                               signet_name **out, time_t *peer_expiry);
+/* The PSK identity the handshake used, or NULL for certificates. */
+const char *signet_tls_psk_identity(struct signet_tls *tls);
+/* TLS exporter (RFC 8446 7.5). */
+OM_uint32 signet_tls_export(OM_uint32 *minor, struct signet_tls *tls,
+                            const char *label, uint8_t *out, size_t len);
+/* Hash of the last input token and whether in matches it (replay check). */
+int signet_tls_is_replay(struct signet_tls *tls, const void *in, size_t len);
+/* SHA-256 over an encoding of channel bindings (RFC 4121 4.1.1.2 fields). */
+/* The peer certificate against a non-host target name (initiator). */
+OM_uint32 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *tls,
+                                  const signet_name *target);
+OM_uint32 signet_tls_hash_bindings(OM_uint32 *minor,
+                                   const gss_channel_bindings_t cb,
+                                   uint8_t hash[32]);
+
+#endif
