@@ -34,7 +34,8 @@
 /* Flags a Signet context can offer (delegation is not supported). */
 #define OFFERED_FLAGS (GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | \
                        GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG | \
-                       GSS_C_INTEG_FLAG | GSS_C_ANON_FLAG)
+                       GSS_C_INTEG_FLAG | GSS_C_ANON_FLAG | \
+                       GSS_C_DATAGRAM_FLAG)
 
 void
 signet_ctx_free(signet_ctx **ctxp)
@@ -77,6 +78,23 @@ time_left(const signet_ctx *ctx)
     if (ctx->expiry == 0)
         return GSS_C_INDEFINITE;
     return ctx->expiry > now ? (OM_uint32)(ctx->expiry - now) : 0;
+}
+
+/*
+ * Remembers the digest of a context token from the peer; returns 1 if it is
+ * the token processed last (a replay into this context).
+ */
+static int
+seen_token(signet_ctx *ctx, gss_buffer_t input)
+{
+    uint8_t h[32];
+    int same;
+
+    if (signet_token_digest(input->value, input->length, h) != 0)
+        return 0;
+    same = CRYPTO_memcmp(h, ctx->last_token, sizeof(h)) == 0;
+    memcpy(ctx->last_token, h, sizeof(h));
+    return same;
 }
 
 /* ---- tokens --------------------------------------------------------------- */
@@ -402,6 +420,9 @@ init_handshake(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
         p.flags = ctx->req_flags & OFFERED_FLAGS;
         p.qop_mask = ctx->cred->qop_mask;
         p.qop_default = ctx->cred->qop_default;
+        if (ctx->acceptor_name->kind == SIGNET_NAME_HOSTBASED)
+            snprintf(p.target, sizeof(p.target), "%s@%s",
+                     ctx->acceptor_name->value, ctx->acceptor_name->host);
         if (cb != GSS_C_NO_CHANNEL_BINDINGS) {
             major = signet_tls_hash_bindings(minor, cb, p.cb_hash);
             if (major != GSS_S_COMPLETE)
@@ -442,8 +463,8 @@ init_confirm(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
     /* The acceptor may only grant what we asked for, and must authenticate. */
     if (!(p.flags & GSS_C_MUTUAL_FLAG) ||
         (p.flags & ~(OFFERED_FLAGS | GSS_C_TRANS_FLAG)) != 0 ||
-        (p.flags & (GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG) &
-         ~want) != 0 ||
+        (p.flags & (GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
+                    GSS_C_DATAGRAM_FLAG) & ~want) != 0 ||
         ((p.flags & GSS_C_ANON_FLAG) != 0) != ((want & GSS_C_ANON_FLAG) != 0) ||
         (p.qop_mask & ~ctx->cred->qop_mask) != 0 ||
         (p.qop_mask != 0 && (p.qop_default >= 32 ||
@@ -525,17 +546,17 @@ signet_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred_handle,
     if (!ctx->initiator)
         return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
                            "an acceptor context was passed to gss_init_sec_context");
+    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
+                           "the acceptor's context token is missing");
+    if (seen_token(ctx, input))
+        return signet_fail(minor, GSS_S_DUPLICATE_TOKEN, SIGNET_ERR_TOKEN_REPLAYED,
+                           "the acceptor's context token was already processed");
     if (ctx->state == SIGNET_CTX_ESTABLISHED)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_TOKEN_UNEXPECTED,
                            "the context is already established");
     if (ctx->state == SIGNET_CTX_FAILED)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONTEXT_FAILED, NULL);
-    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
-        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
-                           "the acceptor's context token is missing");
-    if (signet_tls_is_replay(ctx->tls, input->value, input->length))
-        return signet_fail(minor, GSS_S_DUPLICATE_TOKEN, SIGNET_ERR_TOKEN_REPLAYED,
-                           "the acceptor's context token was already processed");
     peer_waits = ctx->state == SIGNET_CTX_HANDSHAKE;
     major = parse_token(minor, ctx, 0, input, &body, &bodylen, &peer_failed);
     if (major != GSS_S_COMPLETE) {
@@ -571,6 +592,42 @@ done:
 }
 
 /* ---- acceptor ------------------------------------------------------------------- */
+
+/*
+ * The acceptor's name: the host-based target the initiator asked for, which
+ * must match the acceptor credential's name when that has one; otherwise the
+ * credential's own name (certificate subject or PSK identity).
+ */
+static OM_uint32
+accept_target(OM_uint32 *minor, signet_ctx *ctx, const char *target)
+{
+    const signet_name *own = ctx->cred->name;
+    const char *at = strrchr(target, '@');
+    signet_name *asked = NULL;
+    char service[256];
+    OM_uint32 major;
+
+    if (at == NULL || at == target || at[1] == '\0')
+        return own != NULL ? signet_name_copy(minor, own, &ctx->acceptor_name) :
+                             GSS_S_COMPLETE;
+    snprintf(service, sizeof(service), "%.*s", (int)(at - target), target);
+    major = signet_name_new(minor, SIGNET_NAME_HOSTBASED, service, at + 1, &asked);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    if (own != NULL && own->kind == SIGNET_NAME_HOSTBASED &&
+        !signet_name_equal(own, asked) &&
+        !(own->host == NULL && strcmp(own->value, asked->value) == 0)) {
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_NAME_MISMATCH,
+                            "the initiator asked for %s but the acceptor's "
+                            "credential is for %s%s%s", target, own->value,
+                            own->host != NULL ? "@" : "",
+                            own->host != NULL ? own->host : "");
+        signet_name_free(&asked);
+        return major;
+    }
+    ctx->acceptor_name = asked;
+    return GSS_S_COMPLETE;
+}
 
 /* Leg 3 completed TLS: check the initiator and answer with our verdict. */
 static OM_uint32
@@ -625,7 +682,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
     out.flags = GSS_C_MUTUAL_FLAG | GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG |
                 GSS_C_TRANS_FLAG |
                 (in.flags & (GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
-                             GSS_C_ANON_FLAG));
+                             GSS_C_ANON_FLAG | GSS_C_DATAGRAM_FLAG));
     out.qop_mask = cred->qop_mask & in.qop_mask & ~1u;
     if (out.qop_mask == 0)
         out.flags &= ~(OM_uint32)GSS_C_INTEG_FLAG;
@@ -637,11 +694,9 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
     ctx->flags = out.flags;
     ctx->qop_mask = out.qop_mask;
     ctx->qop_default = out.qop_default;
-    if (cred->name != NULL) {
-        major = signet_name_copy(minor, cred->name, &ctx->acceptor_name);
-        if (major != GSS_S_COMPLETE)
-            return major;
-    }
+    major = accept_target(minor, ctx, in.target);
+    if (major != GSS_S_COMPLETE)
+        return major;
     major = signet_tls_send_params(minor, ctx->tls, &out, records);
     if (major != GSS_S_COMPLETE)
         return major;
@@ -714,7 +769,7 @@ signet_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
         major = signet_tls_new(minor, 0, ctx->cred, NULL, 0, &ctx->tls);
         if (major != GSS_S_COMPLETE)
             goto fail;
-        (void)signet_tls_is_replay(ctx->tls, input->value, input->length);
+        (void)seen_token(ctx, input);
         signet_trace("acceptor: received ClientHello (%zu bytes)",
                      (size_t)input->length);
     } else {
@@ -722,15 +777,15 @@ signet_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
             return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
                                "an initiator context was passed to "
                                "gss_accept_sec_context");
+        if (seen_token(ctx, input))
+            return signet_fail(minor, GSS_S_DUPLICATE_TOKEN,
+                               SIGNET_ERR_TOKEN_REPLAYED,
+                               "the initiator's context token was already processed");
         if (ctx->state == SIGNET_CTX_ESTABLISHED)
             return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_TOKEN_UNEXPECTED,
                                "the context is already established");
         if (ctx->state == SIGNET_CTX_FAILED)
             return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONTEXT_FAILED, NULL);
-        if (signet_tls_is_replay(ctx->tls, input->value, input->length))
-            return signet_fail(minor, GSS_S_DUPLICATE_TOKEN,
-                               SIGNET_ERR_TOKEN_REPLAYED,
-                               "the initiator's context token was already processed");
         major = parse_token(minor, ctx, 0, input, &body, &bodylen, &peer_failed);
         if (major != GSS_S_COMPLETE) {
             answer = !peer_failed;

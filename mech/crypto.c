@@ -369,6 +369,7 @@ signet_mac_begin(signet_mac_op *op, signet_mac_key *k, const uint8_t *nonce)
 {
     op->key = k;
     op->err = 0;
+    op->npend = 0;
     op->ctx = claim(k, &op->slot);
     if (op->ctx == NULL) {
         op->err = 1;
@@ -384,8 +385,8 @@ signet_mac_begin(signet_mac_op *op, signet_mac_key *k, const uint8_t *nonce)
     return op->err ? -1 : 0;
 }
 
-void
-signet_mac_update(signet_mac_op *op, const void *data, size_t len)
+static void
+mac_feed(signet_mac_op *op, const void *data, size_t len)
 {
     if (op->err || len == 0)
         return;
@@ -397,6 +398,34 @@ signet_mac_update(signet_mac_op *op, const void *data, size_t len)
     }
 }
 
+static void
+mac_flush(signet_mac_op *op)
+{
+    mac_feed(op, op->pend, op->npend);
+    op->npend = 0;
+}
+
+/* Small pieces (a token header, a short message, IOV buffers) are gathered
+ * so that a short MIC costs one OpenSSL update instead of several. */
+void
+signet_mac_update(signet_mac_op *op, const void *data, size_t len)
+{
+    if (op->err || len == 0)
+        return;
+    if (len <= sizeof(op->pend) - op->npend) {
+        memcpy(op->pend + op->npend, data, len);
+        op->npend += len;
+        return;
+    }
+    mac_flush(op);
+    if (len <= sizeof(op->pend)) {
+        memcpy(op->pend, data, len);
+        op->npend = len;
+        return;
+    }
+    mac_feed(op, data, len);
+}
+
 /* Computes the full MAC into out (SIGNET_KEY_MAX_LEN bytes); releases the
  * context. */
 static int
@@ -406,6 +435,7 @@ mac_compute(signet_mac_op *op, uint8_t *out)
     int len;
     uint8_t dummy[16];
 
+    mac_flush(op);
     if (op->err)
         goto done;
     if (op->key->is_cipher) {
@@ -451,6 +481,7 @@ signet_mac_verify(signet_mac_op *op, const uint8_t *mac)
 void
 signet_mac_abort(signet_mac_op *op)
 {
+    op->npend = 0;
     if (op->ctx != NULL)
         release(op->key, op->ctx, op->slot);
     op->ctx = NULL;

@@ -86,11 +86,14 @@ void signet_mac_key_free(signet_mac_key **k);
  * only and ignored by HMAC), any number of updates, then exactly one of
  * finish / verify / abort, which release the context.
  */
+#define SIGNET_MAC_PEND 256
 typedef struct signet_mac_op {
     signet_mac_key *key;
     void *ctx;
     int slot;          /* pool slot claimed, or -1 for a private copy */
     int err;           /* sticky */
+    size_t npend;      /* small updates are gathered here and handed to */
+    uint8_t pend[SIGNET_MAC_PEND];   /* OpenSSL in one call */
 } signet_mac_op;
 
 int signet_mac_begin(signet_mac_op *op, signet_mac_key *k,

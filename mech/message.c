@@ -119,8 +119,10 @@ signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                            "message keys set up twice or from a %zu-byte "
                            "secret", len);
-    if (mask == 0 || ctx->qop_default > SIGNET_ALG_MAX ||
-        !(mask & (1u << ctx->qop_default)))
+    /* A context without integrity (no common QOP) has an empty set; its
+     * per-message calls fail with GSS_S_BAD_QOP, but it still has a PRF. */
+    if (mask != 0 && (ctx->qop_default > SIGNET_ALG_MAX ||
+                      !(mask & (1u << ctx->qop_default))))
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                            "negotiated QOP set 0x%x does not hold the "
                            "default QOP %u", ctx->qop_mask,
@@ -929,9 +931,13 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     if (!sealed && plen != 0)
         memcpy(out, tok + HDR_LEN, plen);
     major = window_check(msg, h.seq);
-    output_message->value = out;
-    output_message->length = plen;
-    out = NULL;
+    /* An empty message is returned as {0, NULL}: mechglue's
+     * gss_release_buffer frees only buffers of non-zero length. */
+    if (plen != 0) {
+        output_message->value = out;
+        output_message->length = plen;
+        out = NULL;
+    }
     if (conf_state != NULL)
         *conf_state = sealed;
     if (qop_state != NULL)

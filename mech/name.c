@@ -1180,3 +1180,38 @@ done:
     *minor_status = minor;
     return major;
 }
+
+/*
+ * gss_inquire_name: every Signet name is a mechanism name; Signet names carry
+ * no RFC 6680 attributes, so the attribute set is empty.
+ */
+OM_uint32
+signet_gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *name_is_mn,
+                        gss_OID *mn_mech, gss_buffer_set_t *attrs)
+{
+    OM_uint32 major;
+
+    if (name_is_mn != NULL)
+        *name_is_mn = 0;
+    if (mn_mech != NULL)
+        *mn_mech = GSS_C_NO_OID;
+    if (attrs != NULL)
+        *attrs = GSS_C_NO_BUFFER_SET;
+    if (minor == NULL)
+        return GSS_S_CALL_INACCESSIBLE_WRITE;
+    *minor = 0;
+    if (name == GSS_C_NO_NAME)
+        return signet_fail(minor, GSS_S_CALL_INACCESSIBLE_READ | GSS_S_BAD_NAME,
+                           SIGNET_ERR_BAD_NAME, "no name was given");
+    if (attrs != NULL) {
+        major = gss_create_empty_buffer_set(minor, attrs);
+        if (GSS_ERROR(major))
+            return signet_fail(minor, major, SIGNET_ERR_NOMEM, NULL);
+    }
+    if (name_is_mn != NULL)
+        *name_is_mn = 1;
+    if (mn_mech != NULL)
+        *mn_mech = SIGNET_MECH_OID;
+    *minor = 0;
+    return GSS_S_COMPLETE;
+}

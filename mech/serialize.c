@@ -238,8 +238,9 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     }
     ctx->initiator = initiator;
     ctx->state = SIGNET_CTX_ESTABLISHED;
-    if (ctx->qop_default == 0 || ctx->qop_default > SIGNET_QOP_AES256_GMAC ||
-        !(ctx->qop_mask & (1u << ctx->qop_default))) {
+    if (ctx->qop_mask != 0 &&
+        (ctx->qop_default == 0 || ctx->qop_default > SIGNET_QOP_AES256_GMAC ||
+         !(ctx->qop_mask & (1u << ctx->qop_default)))) {
         major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
                             SIGNET_ERR_EXPORT_FORMAT,
                             "the exported context has default QOP %u outside "

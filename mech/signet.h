@@ -102,6 +102,7 @@ OM_uint32 signet_gss_canonicalize_name(OM_uint32 *, const gss_name_t, const gss_
 OM_uint32 signet_gss_export_name(OM_uint32 *, const gss_name_t, gss_buffer_t);
 OM_uint32 signet_gss_duplicate_name(OM_uint32 *, const gss_name_t, gss_name_t *);
 OM_uint32 signet_gss_inquire_names_for_mech(OM_uint32 *, gss_OID, gss_OID_set *);
+OM_uint32 signet_gss_inquire_name(OM_uint32 *, gss_name_t, int *, gss_OID *, gss_buffer_set_t *);
 OM_uint32 signet_gss_localname(OM_uint32 *, const gss_name_t, gss_const_OID, gss_buffer_t);
 /* user: the local account name (mechglue passes a buffer and its type). */
 OM_uint32 signet_gss_authorize_localname(OM_uint32 *, const gss_name_t, gss_const_buffer_t,
@@ -178,6 +179,7 @@ typedef struct signet_ctx {
     OM_uint32 req_flags;           /* initiator: flags asked for */
     signet_cred *cred;             /* held during establishment only */
     struct signet_tls *tls;        /* handshake state; NULL once established */
+    uint8_t last_token[32];        /* SHA-256 of the last context token in */
     signet_msg msg;                /* per-message keys, counters, window */
 } signet_ctx;
 

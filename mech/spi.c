@@ -210,6 +210,13 @@ gss_duplicate_name(OM_uint32 *minor, const gss_name_t in, gss_name_t *out)
 }
 
 SPI OM_uint32
+gss_inquire_name(OM_uint32 *minor, gss_name_t name, int *is_mn, gss_OID *mech,
+                 gss_buffer_set_t *attrs)
+{
+    return signet_gss_inquire_name(minor, name, is_mn, mech, attrs);
+}
+
+SPI OM_uint32
 gss_localname(OM_uint32 *minor, const gss_name_t name, gss_const_OID mech,
               gss_buffer_t out)
 {

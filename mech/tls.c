@@ -26,7 +26,8 @@
 /* External PSKs are bound to TLS_AES_256_GCM_SHA384 (SHA-384). */
 static const unsigned char psk_cipher_id[2] = { 0x13, 0x02 };
 #define PARAMS_VERSION 1
-#define PARAMS_LEN (1 + 4 + 4 + 1 + 4 + 1 + 32)
+#define PARAMS_FIXED (1 + 4 + 4 + 1 + 4 + 1 + 32 + 2)
+#define PARAMS_MAX (PARAMS_FIXED + 255)
 
 struct signet_tls_cred {
     X509 *cert;
@@ -49,8 +50,6 @@ struct signet_tls {
     char target_host[256];
     const struct signet_psk *psk_used;
     char psk_unknown[128];      /* acceptor: unknown identity offered */
-    int have_last;
-    uint8_t last_hash[32];
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -737,7 +736,8 @@ OM_uint32
 signet_tls_send_params(OM_uint32 *minor, struct signet_tls *t,
                        const struct signet_params *p, signet_buf *out)
 {
-    uint8_t msg[PARAMS_LEN];
+    uint8_t msg[PARAMS_MAX];
+    size_t tlen = strnlen(p->target, sizeof(p->target) - 1), len;
     int ret;
 
     msg[0] = PARAMS_VERSION;
@@ -747,10 +747,14 @@ signet_tls_send_params(OM_uint32 *minor, struct signet_tls *t,
     signet_store_u32(msg + 10, p->lifetime);
     msg[14] = p->has_cb ? 1 : 0;
     memcpy(msg + 15, p->cb_hash, 32);
+    msg[47] = 0;
+    msg[48] = (uint8_t)tlen;
+    memcpy(msg + PARAMS_FIXED, p->target, tlen);
+    len = PARAMS_FIXED + tlen;
     ERR_clear_error();
-    ret = SSL_write(t->ssl, msg, sizeof(msg));
+    ret = SSL_write(t->ssl, msg, (int)len);
     OPENSSL_cleanse(msg, sizeof(msg));
-    if (ret != (int)sizeof(msg)) {
+    if (ret != (int)len) {
         ERR_clear_error();
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_HANDSHAKE,
                            "cannot send the context parameters: %s", ossl_reason());
@@ -764,7 +768,8 @@ OM_uint32
 signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *t,
                        const uint8_t *in, size_t inlen, struct signet_params *p)
 {
-    uint8_t msg[PARAMS_LEN + 1];
+    uint8_t msg[PARAMS_MAX + 1];
+    size_t tlen, i;
     int ret;
 
     memset(p, 0, sizeof(*p));
@@ -782,7 +787,13 @@ signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *t,
         }
         return handshake_failure(minor, t);
     }
-    if (ret != PARAMS_LEN || msg[0] != PARAMS_VERSION ||
+    tlen = ret >= PARAMS_FIXED ? (size_t)msg[47] << 8 | msg[48] : 0;
+    for (i = 0; i < tlen && (size_t)ret == PARAMS_FIXED + tlen; i++) {
+        if (msg[PARAMS_FIXED + i] < 0x20 || msg[PARAMS_FIXED + i] > 0x7e)
+            tlen = SIZE_MAX; /* printable names only */
+    }
+    if (ret < PARAMS_FIXED || (size_t)ret != PARAMS_FIXED + tlen ||
+        msg[0] != PARAMS_VERSION ||
         BIO_ctrl_pending(t->in) != 0 || SSL_pending(t->ssl) != 0) {
         OPENSSL_cleanse(msg, sizeof(msg));
         return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_MALFORMED,
@@ -794,6 +805,8 @@ signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *t,
     p->lifetime = signet_load_u32(msg + 10);
     p->has_cb = msg[14] == 1;
     memcpy(p->cb_hash, msg + 15, 32);
+    memcpy(p->target, msg + PARAMS_FIXED, tlen);
+    p->target[tlen] = '\0';
     OPENSSL_cleanse(msg, sizeof(msg));
     return GSS_S_COMPLETE;
 }
@@ -837,17 +850,9 @@ signet_tls_export(OM_uint32 *minor, struct signet_tls *t, const char *label,
 }
 
 int
-signet_tls_is_replay(struct signet_tls *t, const void *in, size_t len)
+signet_token_digest(const void *in, size_t len, uint8_t out[32])
 {
-    uint8_t h[32];
-    int same;
-
-    if (EVP_Digest(in, len, h, NULL, EVP_sha256(), NULL) != 1)
-        return 0;
-    same = t->have_last && CRYPTO_memcmp(h, t->last_hash, sizeof(h)) == 0;
-    memcpy(t->last_hash, h, sizeof(h));
-    t->have_last = 1;
-    return same;
+    return EVP_Digest(in, len, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : -1;
 }
 
 OM_uint32

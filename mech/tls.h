@@ -41,6 +41,8 @@ struct signet_params {
     uint32_t lifetime;        /* acceptor: seconds, 0 = indefinite */
     int has_cb;               /* initiator: channel bindings present */
     uint8_t cb_hash[32];
+    char target[256];         /* initiator: host-based target service@host,
+                                 or "" */
 };
 
 struct signet_tls;
@@ -75,8 +77,8 @@ const char *signet_tls_psk_identity(struct signet_tls *tls);
 /* TLS exporter (RFC 8446 7.5). */
 OM_uint32 signet_tls_export(OM_uint32 *minor, struct signet_tls *tls,
                             const char *label, uint8_t *out, size_t len);
-/* Hash of the last input token and whether in matches it (replay check). */
-int signet_tls_is_replay(struct signet_tls *tls, const void *in, size_t len);
+/* SHA-256 of a context token (to recognise one processed twice). */
+int signet_token_digest(const void *in, size_t len, uint8_t out[32]);
 /* SHA-256 over an encoding of channel bindings (RFC 4121 4.1.1.2 fields). */
 /* The peer certificate against a non-host target name (initiator). */
 OM_uint32 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *tls,

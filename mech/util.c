@@ -211,11 +211,12 @@ signet_buf_to_gss(signet_buf *b, gss_buffer_t out)
         signet_buf_clear(b);
         return -1;
     }
-    if (b->data == NULL) {
-        /* An empty but valid buffer: give mechglue something to free. */
-        b->data = malloc(1);
-        if (b->data == NULL)
-            return -1;
+    if (b->len == 0) {
+        /* mechglue's gss_release_buffer frees only non-empty buffers. */
+        signet_buf_clear(b);
+        out->value = NULL;
+        out->length = 0;
+        return 0;
     }
     out->value = b->data;
     out->length = b->len;
@@ -256,12 +257,20 @@ OM_uint32
 signet_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out, const void *data,
                       size_t len)
 {
-    void *p = malloc(len != 0 ? len : 1);
+    void *p;
 
-    if (p == NULL)
+    if (len == 0) {
+        /* mechglue's gss_release_buffer frees only non-empty buffers. */
+        out->value = NULL;
+        out->length = 0;
+        *minor = 0;
+        return GSS_S_COMPLETE;
+    }
+    /* One more byte, a NUL: callers print display strings with %s. */
+    if (len == SIZE_MAX || (p = malloc(len + 1)) == NULL)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
-    if (len != 0)
-        memcpy(p, data, len);
+    memcpy(p, data, len);
+    ((char *)p)[len] = '\0';
     out->value = p;
     out->length = len;
     *minor = 0;

@@ -60,8 +60,9 @@ void signet_store_u64(uint8_t *p, uint64_t v);
 uint32_t signet_load_u32(const uint8_t *p);
 uint64_t signet_load_u64(const uint8_t *p);
 
-/* Copies data into a new malloc'ed gss buffer; GSS_S_COMPLETE or
- * GSS_S_FAILURE with *minor set. */
+/* Copies data into a new malloc'ed gss buffer, NUL-terminated beyond its
+ * length (display strings are printed with %s); {0, NULL} when len is 0.
+ * GSS_S_COMPLETE or GSS_S_FAILURE with *minor set. */
 OM_uint32 signet_gss_buffer_set(OM_uint32 *minor, gss_buffer_t out,
                                 const void *data, size_t len);
 void signet_gss_buffer_clear(gss_buffer_t buf);

@@ -95,7 +95,7 @@ def builddir():
     env = os.environ.get("SIGNET_BUILDDIR")
     if env:
         return Path(env).resolve()
-    for cand in (REPO / "build", Path("/work/main/build")):
+    for cand in (REPO / "build", REPO, Path("/work/main/build")):
         if (cand / ".libs" / "mech_signet.so").exists():
             return cand
     return REPO / "build"

@@ -30,9 +30,21 @@ done
 PY=/usr/bin/python3            # the interpreter that has python3-gssapi
 JOBS=${JOBS:-2}
 
+# A tree configured in place (./configure && make, as in the README) cannot
+# also host VPATH builds: the plain run then uses the in-place build.
+inplace=0
+[ -f "$here/config.status" ] && inplace=1
 if [ $sanitize = 1 ]; then
     builddir=${SIGNET_BUILDDIR:-$here/build-asan}
     configure_args=(--enable-sanitizers)
+    if [ $inplace = 1 ] && [ -z "${SIGNET_BUILDDIR:-}" ]; then
+        echo "run.sh: the source tree is configured in place; --sanitize needs a" >&2
+        echo "separate build directory: run 'make distclean' first" >&2
+        exit 2
+    fi
+elif [ $inplace = 1 ] && [ -z "${SIGNET_BUILDDIR:-}" ]; then
+    builddir=$here
+    configure_args=()
 else
     builddir=${SIGNET_BUILDDIR:-$here/build}
     configure_args=()
@@ -70,13 +82,14 @@ if [ $sanitize = 1 ]; then
     # frames, tests/lsan.supp); the python interpreter keeps objects alive
     # until exit by design, so its children run with detect_leaks=0 unless
     # SIGNET_PY_LEAKS=1.
-    export ASAN_OPTIONS="abort_on_error=1:halt_on_error=1:detect_leaks=1:log_path=$sandir/asan:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+    common="abort_on_error=1:halt_on_error=1:log_path=$sandir/asan:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
+    export ASAN_OPTIONS="$common:detect_leaks=1:fast_unwind_on_malloc=0"
     export LSAN_OPTIONS="suppressions=$here/tests/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$sandir/ubsan"
     export SIGNET_SANITIZE=1
     export SIGNET_ASAN_RUNTIME="$asan_rt"
     export SIGNET_SANITIZER_DIR="$sandir"
-    export SIGNET_PY_ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=1/detect_leaks=${SIGNET_PY_LEAKS:-0}}"
+    export SIGNET_PY_ASAN_OPTIONS="$common:detect_leaks=${SIGNET_PY_LEAKS:-0}"
 fi
 
 status=0

@@ -11,6 +11,7 @@ import random
 import pytest
 
 from conftest import (ANON, DEFAULT_FLAGS, GSS_S_BAD_BINDINGS, GSS_S_BAD_MECH,
+                      GSS_S_BAD_SIG,
                       GSS_S_CREDENTIALS_EXPIRED, GSS_S_DEFECTIVE_CREDENTIAL,
                       GSS_S_DEFECTIVE_TOKEN, GSS_S_DUPLICATE_TOKEN,
                       GSS_S_NO_CRED, assert_gss_error, handshake,
@@ -218,33 +219,42 @@ def genuine_tokens(ini, acc):
     return hs.tokens
 
 
-def truncations(leg, tok):
+def truncations(leg):
+    """Cut points as functions of the token actually sent (lengths vary by a
+    byte or two between handshakes: ECDSA signatures, key shares)."""
     if leg == 1:
         # mechglue reads the framing of a first token without checking its
         # length (g_glue.c gssint_get_mech_type_oid): cut only after it.
-        h = gss_header_len(tok)
-        cuts = [h, h + 1, h + 5, len(tok) // 2, len(tok) - 1]
-    else:
-        cuts = [1, 2, 5, 16, len(tok) // 2, len(tok) - 1]
-    return sorted({c for c in cuts if 0 < c < len(tok)})
+        return [gss_header_len, lambda t: gss_header_len(t) + 1,
+                lambda t: gss_header_len(t) + 5, lambda t: len(t) // 2,
+                lambda t: len(t) - 1]
+    return [lambda t: 1, lambda t: 2, lambda t: 5, lambda t: 16,
+            lambda t: len(t) // 2, lambda t: len(t) - 1]
 
 
 @pytest.mark.parametrize("leg", [1, 2, 3, 4])
 def test_truncated_tokens(leg, mode_pair):
     ini, acc = mode_pair
-    tok = genuine_tokens(ini, acc)[leg - 1]
+    genuine_tokens(ini, acc)
     receiver = "acc" if leg % 2 else "init"
-    for cut in truncations(leg, tok):
-        hs = handshake(ini, acc, ctx="cut%d-%d" % (leg, cut),
-                       mangle=lambda n, t, cut=cut: t[:cut] if n == leg else t)
-        assert not hs.ok, "leg %d cut to %d bytes was accepted" % (leg, cut)
+    for i, cut in enumerate(truncations(leg)):
+        seen = {}
+
+        def mangle(n, t, cut=cut):
+            if n != leg:
+                return t
+            seen["len"], seen["cut"] = len(t), cut(t)
+            return t[:cut(t)]
+        hs = handshake(ini, acc, ctx="cut%d-%d" % (leg, i), mangle=mangle)
+        what = "leg %d truncated to %s of %s bytes" % (leg, seen.get("cut"),
+                                                      seen.get("len"))
+        assert not hs.ok, what + " was accepted"
         side, ans = hs.failed
-        assert side == receiver, "leg %d cut %d: %s failed: %s" % (leg, cut, side, ans)
-        assert_gss_error(ans, GSS_S_DEFECTIVE_TOKEN,
-                         what="leg %d truncated to %d of %d" % (leg, cut, len(tok)))
+        assert side == receiver, "%s: %s failed: %s" % (what, side, ans)
+        assert_gss_error(ans, GSS_S_DEFECTIVE_TOKEN, what=what)
         if hs.peer_failed:
             assert_gss_error(hs.peer_failed[1], GSS_S_DEFECTIVE_TOKEN,
-                             what="peer after leg %d truncated" % leg)
+                             what="peer after " + what)
     # nothing else changed: both processes still establish contexts
     handshake_until_done(ini, acc, ctx="after-truncation")
 
@@ -391,6 +401,10 @@ def test_truncated_message_tokens(mode_pair):
         assert_gss_error(ans, GSS_S_DEFECTIVE_TOKEN, what="MIC cut to %d" % cut)
     for cut in sorted({1, 2, 8, len(wrap) // 2, len(wrap) - 1}):
         ans = acc.call("unwrap", ctx="genuine", token=wrap[:cut].hex())
+        if cut >= len(wrap) // 2 and ans.get("major") == GSS_S_BAD_SIG:
+            # a wrap token carries no inner length (as RFC 4121): cut after
+            # its header it still parses, and then its tag cannot match
+            continue
         assert_gss_error(ans, GSS_S_DEFECTIVE_TOKEN, what="wrap cut to %d" % cut)
     # the genuine tokens are still good: failures changed no state
     acc.ok("verify_mic", ctx="genuine", msg="abcd", mic=mic.hex())
