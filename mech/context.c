@@ -47,6 +47,7 @@ signet_ctx_free(signet_ctx **ctxp)
     ctx = *ctxp;
     signet_tls_free(&ctx->tls);
     signet_cred_free(&ctx->cred);
+    signet_reval_free(&ctx->reval);
     signet_msg_clear(&ctx->msg);
     signet_name_free(&ctx->initiator_name);
     signet_name_free(&ctx->acceptor_name);
@@ -58,6 +59,8 @@ signet_ctx_free(signet_ctx **ctxp)
 OM_uint32
 signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx)
 {
+    time_t now;
+
     if (ctx == NULL)
         return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
                            "no security context was given");
@@ -65,7 +68,19 @@ signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx)
         return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_FAILED, NULL);
     if (ctx->state != SIGNET_CTX_ESTABLISHED)
         return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_INCOMPLETE, NULL);
-    if (ctx->expiry != 0 && time(NULL) >= ctx->expiry)
+    if (ctx->expiry == 0 && ctx->reval == NULL)
+        return GSS_S_COMPLETE;
+    now = time(NULL);
+    /* The peer's credential first: that failure asks for revalidation. */
+    if (ctx->peer_expiry != 0 && now >= ctx->peer_expiry)
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
+                           "the peer's certificate has expired: the context "
+                           "must be revalidated");
+    if (ctx->reval != NULL && signet_reval_revoked(ctx->reval, now))
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
+                           "the peer's certificate has been revoked (reloaded "
+                           "CRL): the context must be revalidated");
+    if (ctx->expiry != 0 && now >= ctx->expiry)
         return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_CONTEXT_EXPIRED, NULL);
     return GSS_S_COMPLETE;
 }
@@ -291,6 +306,11 @@ finish(OM_uint32 *minor, signet_ctx *ctx)
     uint8_t secret[SIGNET_MSG_SECRET_LEN];
     OM_uint32 major;
 
+    ctx->replay_window = ctx->cred->replay_window;
+    major = signet_tls_reval_new(minor, ctx->tls, ctx->cred->crl_file,
+                                 ctx->cred->crl_check_interval, &ctx->reval);
+    if (major != GSS_S_COMPLETE)
+        return major;
     major = signet_tls_export(minor, ctx->tls, EXPORTER_LABEL, secret,
                               sizeof(secret));
     if (major == GSS_S_COMPLETE)
@@ -491,6 +511,7 @@ init_confirm(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
     signet_name_free(&peer);
     if (major != GSS_S_COMPLETE)
         return major;
+    ctx->peer_expiry = peer_expiry;
     bound = lifetime_bound(ctx->cred, peer_expiry);
     if (p.lifetime != 0 &&
         (bound == 0 || time(NULL) + (time_t)p.lifetime < bound))
@@ -688,6 +709,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
         out.flags &= ~(OM_uint32)GSS_C_INTEG_FLAG;
     out.qop_default = choose_default_qop(out.qop_mask, cred->qop_default,
                                          in.qop_default);
+    ctx->peer_expiry = peer_expiry;
     ctx->expiry = lifetime_bound(cred, peer_expiry);
     out.lifetime = ctx->expiry == 0 ? 0 :
                    ctx->expiry > time(NULL) ? (uint32_t)(ctx->expiry - time(NULL)) : 1;

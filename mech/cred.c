@@ -59,6 +59,27 @@ setting_bool(gss_const_key_value_set_t store, const char *key, int dflt)
     return dflt;
 }
 
+/* A setting that is a non-negative 32-bit number; dflt when unset. */
+static OM_uint32
+load_number(OM_uint32 *minor, gss_const_key_value_set_t store, const char *key,
+            uint32_t dflt, uint32_t *out)
+{
+    const char *v = setting(store, key);
+    unsigned long n;
+    char *end;
+
+    *out = dflt;
+    if (v == NULL)
+        return GSS_S_COMPLETE;
+    errno = 0;
+    n = strtoul(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || *v == '-' || n > 0xffffffffUL)
+        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                           "%s '%s' is not a whole number", key, v);
+    *out = (uint32_t)n;
+    return GSS_S_COMPLETE;
+}
+
 static int
 qop_by_name(const char *s, size_t len)
 {
@@ -254,6 +275,7 @@ signet_cred_free(signet_cred **credp)
     signet_name_free(&cred->name);
     signet_tls_cred_free(&cred->tls);
     free_psks(cred);
+    free(cred->crl_file);
     free(cred);
 }
 
@@ -271,9 +293,7 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
     OM_uint32 major = GSS_S_FAILURE;
     signet_cred *cred = NULL;
     struct signet_settings s;
-    const char *v, *want_id = NULL;
-    char *end;
-    unsigned long lt;
+    const char *want_id = NULL;
     size_t i;
 
     *out = NULL;
@@ -353,20 +373,31 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
             goto done;
     }
     cred->allow_anonymous = setting_bool(store, SIGNET_CRED_ALLOW_ANONYMOUS, 0);
-    v = setting(store, SIGNET_CRED_MAX_LIFETIME);
-    if (v != NULL) {
-        errno = 0;
-        lt = strtoul(v, &end, 10);
-        if (errno != 0 || end == v || *end != '\0' || lt > 0xffffffffUL) {
-            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                                "max_lifetime '%s' is not a number of seconds", v);
-            goto done;
-        }
-        cred->max_lifetime = (OM_uint32)lt;
-    }
+    major = load_number(minor, store, SIGNET_CRED_MAX_LIFETIME, 0,
+                        &cred->max_lifetime);
+    if (major != GSS_S_COMPLETE)
+        goto done;
     major = load_qop_policy(minor, cred, store);
     if (major != GSS_S_COMPLETE)
         goto done;
+    major = load_number(minor, store, "replay_window", 0, &cred->replay_window);
+    if (major == GSS_S_COMPLETE && cred->replay_window != 0 &&
+        (cred->replay_window < SIGNET_SEQ_WINDOW_MIN ||
+         cred->replay_window > SIGNET_SEQ_WINDOW_MAX ||
+         (cred->replay_window & (cred->replay_window - 1)) != 0))
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
+                            "replay_window %u is not a power of two from %d to %d",
+                            cred->replay_window, SIGNET_SEQ_WINDOW_MIN,
+                            SIGNET_SEQ_WINDOW_MAX);
+    if (major == GSS_S_COMPLETE)
+        major = load_number(minor, store, "crl_check_interval", 60,
+                            &cred->crl_check_interval);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (s.crl_file != NULL && (cred->crl_file = strdup(s.crl_file)) == NULL) {
+        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
     signet_trace("acquired %s credential%s%s%s, %zu PSK(s)",
                  usage == GSS_C_INITIATE ? "initiator" :
                  usage == GSS_C_ACCEPT ? "acceptor" : "initiator+acceptor",

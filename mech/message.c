@@ -151,7 +151,7 @@ signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
     if (signet_seqstate_init(&msg->recv, 0,
                              (ctx->flags & GSS_C_REPLAY_FLAG) != 0,
                              (ctx->flags & GSS_C_SEQUENCE_FLAG) != 0, 1,
-                             0) != 0 ||
+                             ctx->replay_window) != 0 ||
         pthread_mutex_init(&msg->lock, NULL) != 0) {
         major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                             "could not set up the receive window");

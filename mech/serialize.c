@@ -18,7 +18,7 @@
 #include "crypto.h"
 
 #define EXPORT_MAGIC "SGNX"
-#define EXPORT_VERSION 1
+#define EXPORT_VERSION 2
 
 static void
 put_name(OM_uint32 *minor, signet_buf *b, const signet_name *name)
@@ -111,6 +111,8 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
     signet_put_u8(&b, (uint8_t)ctx->state);
     signet_put_u32(&b, ctx->flags);
     signet_put_u64(&b, (uint64_t)(int64_t)ctx->expiry);
+    signet_put_u64(&b, (uint64_t)(int64_t)ctx->peer_expiry);
+    signet_reval_encode(ctx->reval, &b);
     signet_put_u32(&b, ctx->qop_mask);
     signet_put_u32(&b, ctx->qop_default);
     put_name(&tmp, &b, ctx->initiator_name);
@@ -197,6 +199,9 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     state = signet_get_u8(&c);
     ctx->flags = signet_get_u32(&c);
     ctx->expiry = (time_t)(int64_t)signet_get_u64(&c);
+    ctx->peer_expiry = (time_t)(int64_t)signet_get_u64(&c);
+    if (!c.err && signet_reval_decode(&c, &ctx->reval) != 0)
+        c.err = 1;
     ctx->qop_mask = signet_get_u32(&c);
     ctx->qop_default = signet_get_u32(&c);
     if (c.err || get_name(&c, &ctx->initiator_name) != 0 ||
@@ -218,6 +223,7 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     window = signet_get_u32(&c);
     base = signet_get_u64(&c);
     next = signet_get_u64(&c);
+    ctx->replay_window = window;
     if (!c.err && signet_seqstate_init(&rs, base, replay, sequence, wide,
                                        window) == 0) {
         for (i = 0; i < window / 64; i++)

@@ -137,6 +137,9 @@ typedef struct signet_cred {
     time_t cert_expiry;           /* notAfter of own certificate, 0 if none */
     uint32_t qop_mask;            /* permitted MAC algorithms (1 << qop) */
     uint32_t qop_default;         /* preferred default QOP */
+    uint32_t replay_window;       /* receive window in numbers, 0 = default */
+    char *crl_file;               /* re-read for established contexts */
+    uint32_t crl_check_interval;  /* seconds between CRL file checks */
 } signet_cred;
 
 /* Drops a reference; frees the credential with the last one. */
@@ -176,6 +179,9 @@ typedef struct signet_ctx {
     signet_name *acceptor_name;    /* target of the context */
     uint32_t qop_mask;             /* negotiated permitted QOPs (1 << qop) */
     uint32_t qop_default;          /* negotiated default QOP (never 0) */
+    uint32_t replay_window;        /* receive window, 0 = default */
+    time_t peer_expiry;            /* notAfter of the peer's certificate */
+    struct signet_reval *reval;    /* CRL re-checks of the peer, or NULL */
     OM_uint32 req_flags;           /* initiator: flags asked for */
     signet_cred *cred;             /* held during establishment only */
     struct signet_tls *tls;        /* handshake state; NULL once established */
@@ -202,6 +208,21 @@ OM_uint32 signet_gss_display_status(OM_uint32 *, OM_uint32, int, gss_OID, OM_uin
                                     gss_buffer_t);
 OM_uint32 signet_gss_inquire_sec_context_by_oid(OM_uint32 *, const gss_ctx_id_t, const gss_OID,
                                                 gss_buffer_set_t *);
+
+/* ---- revalidation of the peer's credential (tls.c) ---------------------- */
+/*
+ * An established context whose peer presented a certificate, and whose
+ * verifier has a CRL file, re-reads that file when it changes (checked at
+ * most every crl_check_interval seconds, on the per-message path) and stops
+ * working once the peer's certificate is listed.
+ */
+struct signet_reval;
+/* 1 if the peer's certificate is now revoked; now is time(NULL). */
+int signet_reval_revoked(struct signet_reval *r, time_t now);
+void signet_reval_free(struct signet_reval **r);
+void signet_reval_encode(const struct signet_reval *r, signet_buf *b);
+/* Reads what encode wrote (a flag first: *out may be NULL); -1 if malformed. */
+int signet_reval_decode(signet_cursor *c, struct signet_reval **out);
 
 /* ---- per-message protection, export, PRF (message.c, serialize.c, prf.c) */
 OM_uint32 signet_gss_get_mic(OM_uint32 *, gss_ctx_id_t, gss_qop_t, gss_buffer_t, gss_buffer_t);

@@ -72,6 +72,11 @@ OM_uint32 signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *tls,
  * anonymous); *peer_expiry = peer certificate notAfter (0 if none). */
 OM_uint32 signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *tls,
                                signet_name **out, time_t *peer_expiry);
+/* Revalidation state for the peer's certificate, NULL when the peer used
+ * no certificate or crl_file is NULL. */
+OM_uint32 signet_tls_reval_new(OM_uint32 *minor, struct signet_tls *tls,
+                               const char *crl_file, uint32_t interval,
+                               struct signet_reval **out);
 /* The PSK identity the handshake used, or NULL for certificates. */
 const char *signet_tls_psk_identity(struct signet_tls *tls);
 /* TLS exporter (RFC 8446 7.5). */
