@@ -34,6 +34,7 @@ import sys
 
 import gssapi
 import gssapi.raw as gr
+from gssapi.raw import ext_dce, ext_iov_mic
 from gssapi.raw import misc as grmisc
 
 SIGNET_OID = gssapi.OID.from_int_seq("2.25.3215548014888410103")
@@ -378,6 +379,27 @@ def recv_token(sock):
     return flags, recv_exact(sock, length)
 
 
+IOV = ext_dce.IOVBufferType
+
+
+def mic_iov(context, msg):
+    """A MIC made with gss_get_mic_iov over DATA + SIGN_ONLY pieces of msg
+    (equal to the MIC of the whole message)."""
+    cut = len(msg) // 2
+    iov = ext_dce.IOV((IOV.data, msg[:cut]), (IOV.sign_only, msg[cut:]),
+                      (IOV.mic_token, True, None), std_layout=False)
+    ext_iov_mic.get_mic_iov(context, iov)
+    return iov[2].value
+
+
+def verify_iov(context, msg, mic):
+    """Checks mic with gss_verify_mic_iov over two DATA pieces of msg."""
+    cut = len(msg) // 3
+    iov = ext_dce.IOV((IOV.data, msg[:cut]), (IOV.data, msg[cut:]),
+                      (IOV.mic_token, False, mic), std_layout=False)
+    return ext_iov_mic.verify_mic_iov(context, iov)
+
+
 def report(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -423,7 +445,10 @@ def client_main(args):
             send_token(sock, TOKEN_DATA | TOKEN_WRAPPED | TOKEN_ENCRYPTED |
                        TOKEN_SEND_MIC, wrapped.message)
             _, mic = recv_token(sock)
-            gr.verify_mic(context, msg, mic)
+            if args.iov:
+                verify_iov(context, msg, mic)
+            else:
+                gr.verify_mic(context, msg, mic)
             rep["messages"].append({"encrypted": bool(wrapped.encrypted),
                                     "verified": True})
         if args.ext:
@@ -488,7 +513,8 @@ def serve_one(conn, args):
                 rep["messages"].append({"text": msg.decode("utf-8", "replace"),
                                         "encrypted": bool(res.encrypted)})
                 if flags & TOKEN_SEND_MIC:
-                    send_token(conn, TOKEN_MIC, gr.get_mic(context, msg))
+                    send_token(conn, TOKEN_MIC, mic_iov(context, msg) if args.iov
+                               else gr.get_mic(context, msg))
                 else:
                     send_token(conn, TOKEN_NOOP)
             elif flags & TOKEN_MIC:
@@ -541,10 +567,14 @@ def main():
     c.add_argument("--spnego", action="store_true")
     c.add_argument("--ext", action="store_true")
     c.add_argument("--prf", action="store_true")
+    c.add_argument("--iov", action="store_true",
+                   help="verify the server's MICs with gss_verify_mic_iov")
     s = sub.add_parser("server")
     s.add_argument("--port", type=int, default=0)
     s.add_argument("--cb", default=None)
     s.add_argument("--prf", action="store_true")
+    s.add_argument("--iov", action="store_true",
+                   help="make MICs with gss_get_mic_iov")
     args = ap.parse_args()
     if args.mode == "rpc":
         return rpc_main()
