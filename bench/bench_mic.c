@@ -41,9 +41,8 @@
 
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
-#include <gssapi/gssapi_krb5.h>
 
-#include "bench_util.h"
+#include "bench.h"
 
 #define MAX_STORE 16
 #define MAX_SIZES 8

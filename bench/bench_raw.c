@@ -14,6 +14,9 @@
  *       BIO pair, configured as mech/tls.c does (TLS 1.3 only, Signet's
  *       cipher suites, no tickets, no session cache), followed on each end
  *       by the 64-byte keying-material export Signet does.
+ *   bench_raw heap
+ *       heap bytes of one keyed context of each algorithm (what a Signet
+ *       key costs at the least, before any pooling).
  *   bench_raw cg-mac ALG SIZE N        N MACs through bench_cg_raw_mac
  *   bench_raw cg-tls CREDS N           N handshakes through bench_cg_tls
  *
@@ -37,7 +40,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "bench_util.h"
+#include "bench.h"
 
 #define MAX_SIZES 8
 #define CIPHERSUITES \
@@ -232,6 +235,34 @@ mode_mac(const struct options *o)
         }
         mac_close(&snd);
         mac_close(&rcv);
+    }
+    return 0;
+}
+
+/* Heap of one keyed context of each algorithm, as mech/crypto.c keeps them
+ * (a key schedule or keyed HMAC state ready for use). */
+static int
+mode_heap(void)
+{
+    enum { N = 1000 };
+    static struct mac m[N];
+    size_t h0, h1, i;
+    int a;
+
+    for (a = 0; a < MAC_COUNT; a++) {
+        if (mac_open(&m[0], (enum mac_alg)a) != 0)   /* warm-up: fetches */
+            return -1;
+        mac_close(&m[0]);
+        h0 = bench_heap_in_use();
+        for (i = 0; i < N; i++) {
+            if (mac_open(&m[i], (enum mac_alg)a) != 0)
+                return -1;
+        }
+        h1 = bench_heap_in_use();
+        for (i = 0; i < N; i++)
+            mac_close(&m[i]);
+        printf("rawheap alg=%s bytes=%.0f\n", mac_algs[a].name,
+               ((double)h1 - (double)h0) / N);
     }
     return 0;
 }
@@ -569,6 +600,7 @@ usage(void)
     fprintf(stderr,
             "usage: bench_raw [--sizes L] [--seconds S] [--reps R] mac\n"
             "       bench_raw [--seconds S] [--reps R] tls CREDS\n"
+            "       bench_raw heap\n"
             "       bench_raw cg-mac ALG SIZE N | cg-tls CREDS N\n"
             "CREDS: --ca F --server-cert F --server-key F --client-cert F "
             "--client-key F | --psk-file F\n");
@@ -627,6 +659,8 @@ main(int argc, char **argv)
         return usage();
     if (strcmp(mode, "mac") == 0 && npos == 0)
         r = mode_mac(&o);
+    else if (strcmp(mode, "heap") == 0 && npos == 0)
+        r = mode_heap();
     else if (strcmp(mode, "tls") == 0 && npos == 0)
         r = mode_tls(&o);
     else if (strcmp(mode, "cg-mac") == 0 && npos == 3)

@@ -1,6 +1,6 @@
 /*
  * bench_util.c - timing, calibration and heap accounting shared by the
- * Signet benchmark programs (see bench_util.h).
+ * Signet benchmark programs (see bench.h).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "bench_util.h"
+#include "bench.h"
 
 double
 bench_now(void)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
@@ -414,10 +415,97 @@ done:
     return major;
 }
 
+/*
+ * Default credentials are cached per usage: contexts established with
+ * GSS_C_NO_CREDENTIAL would otherwise re-read certificates and keys and
+ * rebuild the TLS contexts every time.  The cache key is a digest of every
+ * setting's value and of the identity (device, inode, size, ctime) of every
+ * file or directory a setting names, so a changed setting, a replaced or
+ * rewritten file, or a chmod gives a fresh credential.
+ */
+static const char *const cached_keys[] = {
+    SIGNET_CRED_CERTIFICATE, SIGNET_CRED_PRIVATE_KEY, SIGNET_CRED_PKCS12_PASSWORD,
+    SIGNET_CRED_CA_FILE, SIGNET_CRED_CA_DIR, SIGNET_CRED_CRL_FILE,
+    SIGNET_CRED_PSK_FILE, SIGNET_CRED_PSK_IDENTITY, SIGNET_CRED_ALLOW_ANONYMOUS,
+    SIGNET_CRED_MAX_LIFETIME, "qop_allowed", "qop_default", "replay_window",
+    "crl_check_interval",
+};
+static const char *const cached_files[] = {
+    SIGNET_CRED_CERTIFICATE, SIGNET_CRED_PRIVATE_KEY, SIGNET_CRED_CA_FILE,
+    SIGNET_CRED_CA_DIR, SIGNET_CRED_CRL_FILE, SIGNET_CRED_PSK_FILE,
+};
+
+static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    signet_cred *cred;
+    uint8_t key[32];
+} default_cache[3]; /* by usage: GSS_C_BOTH, GSS_C_INITIATE, GSS_C_ACCEPT */
+
+static int
+default_cache_key(uint8_t key[32])
+{
+    signet_buf b;
+    struct stat st;
+    const char *v;
+    size_t i;
+    int ret;
+
+    signet_buf_init(&b);
+    for (i = 0; i < sizeof(cached_keys) / sizeof(cached_keys[0]); i++) {
+        v = signet_config_get(cached_keys[i]);
+        signet_put_u8(&b, v != NULL);
+        signet_put_string(&b, v);
+    }
+    for (i = 0; i < sizeof(cached_files) / sizeof(cached_files[0]); i++) {
+        v = signet_config_get(cached_files[i]);
+        if (v == NULL || stat(v, &st) != 0) {
+            signet_put_u8(&b, 0);
+            continue;
+        }
+        signet_put_u8(&b, 1);
+        signet_put_u64(&b, (uint64_t)st.st_dev);
+        signet_put_u64(&b, (uint64_t)st.st_ino);
+        signet_put_u64(&b, (uint64_t)st.st_size);
+        signet_put_u64(&b, (uint64_t)st.st_ctim.tv_sec);
+        signet_put_u64(&b, (uint64_t)st.st_ctim.tv_nsec);
+        signet_put_u64(&b, (uint64_t)st.st_mtim.tv_nsec);
+    }
+    ret = b.err ? -1 : signet_token_digest(b.data, b.len, key);
+    signet_buf_clear(&b); /* held the PKCS#12 password */
+    return ret;
+}
+
 OM_uint32
 signet_cred_default(OM_uint32 *minor, gss_cred_usage_t usage, signet_cred **out)
 {
-    return acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
+    OM_uint32 major;
+    uint8_t key[32];
+    signet_cred *old = NULL;
+    int slot = usage == GSS_C_INITIATE ? 1 : usage == GSS_C_ACCEPT ? 2 : 0;
+
+    *out = NULL;
+    if (default_cache_key(key) != 0)
+        return acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
+    pthread_mutex_lock(&default_lock);
+    if (default_cache[slot].cred != NULL &&
+        memcmp(default_cache[slot].key, key, sizeof(key)) == 0) {
+        *out = signet_cred_ref(default_cache[slot].cred);
+        pthread_mutex_unlock(&default_lock);
+        *minor = 0;
+        return GSS_S_COMPLETE;
+    }
+    pthread_mutex_unlock(&default_lock);
+    /* Load outside the lock: slow, and may fail. */
+    major = acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    pthread_mutex_lock(&default_lock);
+    old = default_cache[slot].cred;
+    default_cache[slot].cred = signet_cred_ref(*out);
+    memcpy(default_cache[slot].key, key, sizeof(key));
+    pthread_mutex_unlock(&default_lock);
+    signet_cred_free(&old);
+    return GSS_S_COMPLETE;
 }
 
 static OM_uint32
