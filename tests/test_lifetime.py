@@ -37,6 +37,26 @@ def _serial(path):
     return x509.load_pem_x509_certificate(path.read_bytes()).serial_number
 
 
+def _crl_pair(pki, env_for, peers, tmp_path, interval):
+    """An established pair whose acceptor re-reads a live CRL file (listing
+    nobody yet) every interval seconds; returns (ini, acc, crl_path)."""
+    crl = tmp_path / "live.crl.pem"
+    crl.write_bytes(_crl(pki, [], 10))
+    acc = peers(env_for(pki.server_settings(crl_file=crl,
+                                            crl_check_interval=interval)),
+                "acceptor")
+    ini = peers(env_for(pki.client_settings()), "initiator")
+    handshake_until_done(ini, acc)
+    return ini, acc, crl
+
+
+def _publish(pki, crl, serials, number):
+    """Replaces the CRL file atomically, as an administrator would."""
+    new = crl.with_suffix(".new")
+    new.write_bytes(_crl(pki, serials, number))
+    shutil.move(str(new), str(crl))
+
+
 def _mic_ok(ini, acc, text):
     mic = ini.ok("get_mic", msg=text.encode().hex())["mic"]
     acc.ok("verify_mic", msg=text.encode().hex(), mic=mic)
@@ -44,18 +64,10 @@ def _mic_ok(ini, acc, text):
 
 
 def test_revoked_by_reloaded_crl(pki, env_for, peers, tmp_path):
-    crl = tmp_path / "live.crl.pem"
-    crl.write_bytes(_crl(pki, [], 10))
-    acc = peers(env_for(pki.server_settings(crl_file=crl, crl_check_interval=0)),
-                "acceptor")
-    ini = peers(env_for(pki.client_settings()), "initiator")
-    handshake_until_done(ini, acc)
+    ini, acc, crl = _crl_pair(pki, env_for, peers, tmp_path, 0)
     _mic_ok(ini, acc, "before revocation")
-
     # The administrator publishes a CRL that lists alice's certificate.
-    new = tmp_path / "new.crl.pem"
-    new.write_bytes(_crl(pki, [_serial(pki.client)], 11))
-    shutil.move(str(new), str(crl))
+    _publish(pki, crl, [_serial(pki.client)], 11)
     mic = ini.ok("get_mic", msg=b"after".hex())["mic"]
     ans = acc.call("verify_mic", msg=b"after".hex(), mic=mic)
     assert_gss_error(ans, GSS_S_CONTEXT_EXPIRED, "revalidated", "verify after revocation")
@@ -66,15 +78,8 @@ def test_revoked_by_reloaded_crl(pki, env_for, peers, tmp_path):
 
 
 def test_crl_change_that_does_not_list_the_peer(pki, env_for, peers, tmp_path):
-    crl = tmp_path / "live.crl.pem"
-    crl.write_bytes(_crl(pki, [], 10))
-    acc = peers(env_for(pki.server_settings(crl_file=crl, crl_check_interval=0)),
-                "acceptor")
-    ini = peers(env_for(pki.client_settings()), "initiator")
-    handshake_until_done(ini, acc)
-    new = tmp_path / "new.crl.pem"
-    new.write_bytes(_crl(pki, [_serial(pki.client2)], 11))
-    shutil.move(str(new), str(crl))
+    ini, acc, crl = _crl_pair(pki, env_for, peers, tmp_path, 0)
+    _publish(pki, crl, [_serial(pki.client2)], 11)
     _mic_ok(ini, acc, "bob is revoked, alice is fine")
     # An unreadable CRL file keeps the previous verdict.
     crl.write_text("not a CRL\n")
@@ -82,13 +87,8 @@ def test_crl_change_that_does_not_list_the_peer(pki, env_for, peers, tmp_path):
 
 
 def test_revocation_survives_export(pki, env_for, peers, tmp_path):
-    crl = tmp_path / "live.crl.pem"
-    crl.write_bytes(_crl(pki, [], 10))
-    acc = peers(env_for(pki.server_settings(crl_file=crl, crl_check_interval=3600)),
-                "acceptor")
-    ini = peers(env_for(pki.client_settings()), "initiator")
-    handshake_until_done(ini, acc)
-    crl.write_bytes(_crl(pki, [_serial(pki.client)], 11))
+    ini, acc, crl = _crl_pair(pki, env_for, peers, tmp_path, 3600)
+    _publish(pki, crl, [_serial(pki.client)], 11)
     # Within the check interval nothing is re-read ...
     _mic_ok(ini, acc, "interval not reached")
     # ... but an imported context looks at the file at once.
