@@ -716,10 +716,18 @@ signet_tls_step(OM_uint32 *minor, struct signet_tls *t, const uint8_t *in,
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
     if (ret == 1) {
         *done = 1;
-        signet_trace("%s: TLS handshake complete (%s, %s)",
-                     t->initiator ? "initiator" : "acceptor",
-                     SSL_get_version(t->ssl),
-                     SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)));
+        if (signet_trace_enabled()) {
+            const char *group = SSL_group_to_name(t->ssl,
+                                                  SSL_get_negotiated_group(t->ssl));
+
+            signet_trace("%s: TLS handshake complete (%s, %s, key exchange %s, "
+                         "%s)", t->initiator ? "initiator" : "acceptor",
+                         SSL_get_version(t->ssl),
+                         SSL_CIPHER_get_name(SSL_get_current_cipher(t->ssl)),
+                         group != NULL ? group : "none",
+                         SSL_session_reused(t->ssl) ? "pre-shared key" :
+                                                      "certificate");
+        }
         return GSS_S_COMPLETE;
     }
     err = SSL_get_error(t->ssl, ret);

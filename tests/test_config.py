@@ -175,6 +175,19 @@ def test_trace_log_has_steps_but_no_keys(psk, pki, env_for, peers, tmp_path):
             assert key not in low, "PSK key material in %s" % log
             assert key[:16] not in low, "PSK key prefix in %s" % log
     assert "alice" in alog.read_text()        # the identity is fine to log
+    # PSK mode keeps forward secrecy: an (EC)DHE exchange runs as well.
+    for log in (ilog, alog):
+        assert "key exchange x25519, pre-shared key" in log.read_text(), log
+
+
+def test_trace_shows_certificate_handshake(pki, env_for, peers, tmp_path):
+    alog = tmp_path / "cert.trace"
+    ini = peers(env_for(pki.client_settings()), "initiator")
+    acc = peers(env_for(pki.server_settings(trace=alog)), "acceptor")
+    handshake_until_done(ini, acc)
+    acc.close()
+    text = alog.read_text()
+    assert "TLSv1.3" in text and ", certificate)" in text, text[-2000:]
 
 
 def test_trace_records_failure_reason(psk, env_for, peers, tmp_path):
