@@ -37,7 +37,9 @@ def tsan_binary(tmp_path_factory):
     cmd = (["gcc", "-std=gnu11", "-D_GNU_SOURCE", "-O1", "-g",
             "-fsanitize=thread", "-pthread", "-I%s" % (REPO / "include"),
             "-I%s" % (REPO / "mech"), '-DSYSCONFDIR="/etc"']
-           + core_sources() + [str(REPO / "tests/unit/t_threads.c"), "-o", str(out)]
+           + core_sources() + [str(REPO / "tests/unit/t_threads.c"),
+                               str(REPO / "tests/unit/pair.c"), "-I%s" % (REPO / "tests/unit"),
+                               "-o", str(out)]
            + pkg_flags("libssl", "libcrypto", "krb5-gssapi"))
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-4000:]
