@@ -9,10 +9,9 @@
  * Algorithm identifiers are the QOP values of gssapi_signet.h; they appear
  * on the wire as the ALG byte of MIC and wrap tokens (docs/tokens.md).
  *
- * Threads: a signet_mac_key may be used by any number of threads at once.
- * Each keyed object holds a few ready contexts claimed with an atomic flag;
- * a thread that finds them all busy works on a private copy.  No lock is
- * taken on the per-message path.
+ * Threads: any number of threads may MAC, seal and open with the same raw
+ * keys at once; each works on keyed contexts of its own (below).  No lock
+ * is taken on the per-message path.
  */
 #ifndef SIGNET_CRYPTO_H
 #define SIGNET_CRYPTO_H
@@ -46,8 +45,8 @@ size_t signet_alg_key_len(unsigned alg);
 const char *signet_alg_name(unsigned alg);
 
 /*
- * HKDF-SHA384 (RFC 5869) extract-and-expand: out = HKDF(salt, ikm, info).
- * Returns 0 or -1.
+ * HKDF-SHA384 (RFC 5869) extract-and-expand: out = HKDF(salt, ikm, info),
+ * outlen up to 255 * 48 bytes.  Returns 0 or -1.
  */
 int signet_hkdf(const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
                 size_t ikmlen, const void *info, size_t infolen,
@@ -70,33 +69,69 @@ int signet_memcmp_ct(const void *a, const void *b, size_t len);
 /* Wipes memory that held a secret. */
 void signet_wipe(void *p, size_t len);
 
-/* ---- keyed MACs ---------------------------------------------------------- */
-typedef struct signet_mac_key signet_mac_key;
+/* ---- keys and the per-thread cache of keyed contexts ---------------------
+ *
+ * A context keeps only raw key bytes.  The keyed OpenSSL contexts that use
+ * them live in a small cache private to each thread (SIGNET_KEY_CACHE
+ * entries, least recently used replaced), indexed by a 64-bit key id that is
+ * never reused; a thread that keeps using the same keys never re-keys, one
+ * that alternates between more keys than the cache holds re-keys an entry
+ * on each miss.  The per-message path takes no lock.
+ *
+ * Every set of raw keys belongs to a signet_key_owner: a small refcounted
+ * liveness cell that the cache entries reference.  Retiring the owner (when
+ * its context is deleted) marks it dead, frees the calling thread's entries
+ * for it and bumps a process-wide deletion epoch; every other thread checks
+ * the epoch at its next MAC or GCM call and then frees its entries of dead
+ * owners (EVP_*_free cleanses their key schedules).  A thread that makes no
+ * further call keeps them until it exits (docs/tokens.md, "Threads").
+ */
+#define SIGNET_KEY_CACHE 16
+typedef struct signet_key_owner signet_key_owner;
 
-/* A MAC key for alg (SIGNET_ALG_*, including SIGNET_ALG_AES256_GCM) with
- * its OpenSSL contexts prepared once.  key is signet_alg_key_len(alg) bytes
- * (32 for GCM).  Returns NULL on failure. */
-signet_mac_key *signet_mac_key_new(unsigned alg, const uint8_t *key,
-                                   size_t keylen);
-/* Wipes and frees; NULLs *k; a no-op on NULL. */
-void signet_mac_key_free(signet_mac_key **k);
+/* A new owner with a serial never handed out before, or NULL. */
+signet_key_owner *signet_key_owner_new(void);
+/* Marks *o dead, drops this thread's cache entries for it and the
+ * caller's reference; NULLs *o; a no-op on NULL. */
+void signet_key_owner_retire(signet_key_owner **o);
+
+/* One raw key of an owner, described per call (nothing allocated).
+ * index tells apart the keys of one owner (0 .. SIGNET_KEY_INDEX_MAX - 1);
+ * bytes are signet_alg_key_len(alg) bytes and must stay unchanged while the
+ * owner lives. */
+#define SIGNET_KEY_INDEX_MAX 1024
+typedef struct signet_key {
+    signet_key_owner *owner;
+    unsigned index;
+    unsigned alg;              /* SIGNET_ALG_*, including AES256_GCM */
+    const uint8_t *bytes;
+} signet_key;
+
+/* Keyed contexts in the calling thread's cache (diagnostics and tests). */
+size_t signet_key_cache_count(void);
 
 /*
  * One MAC computation: begin (nonce is SIGNET_NONCE_LEN bytes, used by GMAC
  * only and ignored by HMAC), any number of updates, then exactly one of
- * finish / verify / abort, which release the context.
+ * finish / verify / abort, which release the context.  begin, the updates
+ * and the end run on one thread, with no other MAC operation of that
+ * thread in between.
  */
 #define SIGNET_MAC_PEND 256
+struct signet_key_cache;
 typedef struct signet_mac_op {
-    signet_mac_key *key;
-    void *ctx;
-    int slot;          /* pool slot claimed, or -1 for a private copy */
+    void *ctx;         /* keyed OpenSSL context */
+    struct signet_key_cache *cache;  /* this thread's, or NULL */
+    int slot;          /* cache entry, or -1 for a private context */
+    unsigned kind;
+    int is_cipher;
+    size_t maclen;
     int err;           /* sticky */
     size_t npend;      /* small updates are gathered here and handed to */
     uint8_t pend[SIGNET_MAC_PEND];   /* OpenSSL in one call */
 } signet_mac_op;
 
-int signet_mac_begin(signet_mac_op *op, signet_mac_key *k,
+int signet_mac_begin(signet_mac_op *op, const signet_key *k,
                      const uint8_t *nonce);
 void signet_mac_update(signet_mac_op *op, const void *data, size_t len);
 /* Writes signet_alg_mac_len(alg) bytes; 0 or -1. */
@@ -112,11 +147,11 @@ void signet_mac_abort(signet_mac_op *op);
  * success, 1 when open finds the tag wrong (out is then wiped), -1 on an
  * internal failure.
  */
-int signet_gcm_seal(signet_mac_key *k, const uint8_t *nonce,
+int signet_gcm_seal(const signet_key *k, const uint8_t *nonce,
                     const uint8_t *aad, size_t aadlen,
                     const uint8_t *in, size_t len, uint8_t *out,
                     uint8_t *tag);
-int signet_gcm_open(signet_mac_key *k, const uint8_t *nonce,
+int signet_gcm_open(const signet_key *k, const uint8_t *nonce,
                     const uint8_t *aad, size_t aadlen,
                     const uint8_t *in, size_t len, uint8_t *out,
                     const uint8_t *tag);

@@ -27,7 +27,8 @@
 #define FLAG_ACCEPTOR 0x01      /* sent by the context acceptor */
 #define FLAG_SEALED 0x02        /* wrap: payload encrypted (AES-256-GCM) */
 #define FLAGS_KNOWN (FLAG_ACCEPTOR | FLAG_SEALED)
-#define KDF_SALT "signet message keys v1"
+#define KDF_SALT "signet message keys v2"
+#define KDF_INFO "signet key block"
 #define MIC_MAX (HDR_LEN + SIGNET_MAC_MAX_LEN)
 
 /* A message given as one buffer or as the DATA/SIGN_ONLY buffers of an
@@ -48,63 +49,35 @@ struct tok_hdr {
 
 /* ---- keys ---------------------------------------------------------------- */
 
-static int
-derive_key(const uint8_t *secret, const char *purpose, const char *dir,
-           unsigned alg, uint8_t *out, size_t outlen)
+/* Offsets in the key block (message.h, docs/tokens.md section 4). */
+#define KEYS_MIC 0              /* + alg_off[alg], within a direction */
+#define KEYS_WRAP 176
+#define KEYS_SEAL 352
+static const uint16_t alg_off[SIGNET_ALG_MAX + 1] = { 0, 0, 32, 80, 144 };
+_Static_assert(KEYS_SEAL + 32 == SIGNET_MSG_DIR_KEYS, "key block layout");
+_Static_assert(SIGNET_MSG_KEYS_LEN <= SIGNET_KEY_INDEX_MAX,
+               "key offsets serve as cache key indexes");
+
+/* Describes the key of direction tx (1: ours, 0: the peer's), purpose
+ * KEYS_MIC / KEYS_WRAP / KEYS_SEAL and alg for one call. */
+static signet_key
+msg_key(const signet_ctx *ctx, int tx, unsigned purpose, unsigned alg)
 {
-    char label[64];
-    int n;
+    const signet_msg *msg = &ctx->msg;
+    /* i2a keys are the initiator's sending keys. */
+    unsigned off = (tx == (ctx->initiator != 0)) ? 0 : SIGNET_MSG_DIR_KEYS;
+    signet_key k;
 
-    n = snprintf(label, sizeof(label), "signet %s %s %s", purpose, dir,
-                 signet_alg_name(alg));
-    if (n < 0 || (size_t)n >= sizeof(label))
-        return -1;
-    return signet_hkdf((const uint8_t *)KDF_SALT, strlen(KDF_SALT), secret,
-                       SIGNET_MSG_SECRET_LEN, label, (size_t)n, out, outlen);
-}
-
-static signet_mac_key *
-make_key(const uint8_t *secret, const char *purpose, const char *dir,
-         unsigned alg)
-{
-    uint8_t key[SIGNET_KEY_MAX_LEN];
-    size_t keylen = signet_alg_key_len(alg);
-    signet_mac_key *k = NULL;
-
-    if (derive_key(secret, purpose, dir, alg, key, keylen) == 0)
-        k = signet_mac_key_new(alg, key, keylen);
-    signet_wipe(key, sizeof(key));
+    off += purpose;
+    if (purpose != KEYS_SEAL)
+        off += alg_off[alg];
+    else
+        alg = SIGNET_ALG_AES256_GCM;
+    k.owner = msg->owner;
+    k.index = off;
+    k.alg = alg;
+    k.bytes = msg->keys + off;
     return k;
-}
-
-static int
-derive_dir(const uint8_t *secret, const char *dir, uint32_t qop_mask,
-           struct signet_msg_keys *keys)
-{
-    unsigned alg;
-
-    for (alg = 1; alg <= SIGNET_ALG_MAX; alg++) {
-        if (!(qop_mask & (1u << alg)))
-            continue;
-        keys->mic[alg] = make_key(secret, "mic", dir, alg);
-        keys->wrap[alg] = make_key(secret, "wrap", dir, alg);
-        if (keys->mic[alg] == NULL || keys->wrap[alg] == NULL)
-            return -1;
-    }
-    keys->seal = make_key(secret, "wrap", dir, SIGNET_ALG_AES256_GCM);
-    return keys->seal != NULL ? 0 : -1;
-}
-
-static void
-free_keys(struct signet_msg_keys *keys)
-{
-    unsigned alg;
-
-    for (alg = 0; alg <= SIGNET_ALG_MAX; alg++) {
-        signet_mac_key_free(&keys->mic[alg]);
-        signet_mac_key_free(&keys->wrap[alg]);
-    }
-    signet_mac_key_free(&keys->seal);
 }
 
 OM_uint32
@@ -129,12 +102,12 @@ signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
                            (unsigned)ctx->qop_default);
     memset(msg, 0, sizeof(*msg));
     memcpy(msg->secret, secret, SIGNET_MSG_SECRET_LEN);
-    if (derive_dir(secret, "i2a", mask,
-                   ctx->initiator ? &msg->tx : &msg->rx) != 0 ||
-        derive_dir(secret, "a2i", mask,
-                   ctx->initiator ? &msg->rx : &msg->tx) != 0 ||
-        derive_key(secret, "prf", "any", SIGNET_ALG_HMAC_SHA256,
-                   msg->prf_key, sizeof(msg->prf_key)) != 0) {
+    /* One HKDF for the whole key block: every key of both directions,
+     * negotiated or not (the layout is fixed), and the PRF key. */
+    if (signet_hkdf((const uint8_t *)KDF_SALT, strlen(KDF_SALT), secret,
+                    SIGNET_MSG_SECRET_LEN, KDF_INFO, strlen(KDF_INFO),
+                    msg->keys, sizeof(msg->keys)) != 0 ||
+        (msg->owner = signet_key_owner_new()) == NULL) {
         major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                             "could not derive the message keys");
         goto fail;
@@ -171,8 +144,7 @@ signet_msg_clear(signet_msg *msg)
 {
     if (msg == NULL)
         return;
-    free_keys(&msg->tx);
-    free_keys(&msg->rx);
+    signet_key_owner_retire(&msg->owner);
     if (msg->lock_ready)
         pthread_mutex_destroy(&msg->lock);
     signet_wipe(msg, sizeof(*msg));
@@ -304,8 +276,7 @@ parse_header(OM_uint32 *minor, const signet_ctx *ctx, uint8_t type,
         return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_WRONG_DIRECTION,
                            "the %s token was made by this side of the "
                            "context (reflected)", tok_name(type));
-    if (!sealed && (!(ctx->qop_mask & (1u << h->alg)) ||
-                    ctx->msg.rx.mic[h->alg] == NULL))
+    if (!sealed && !(ctx->qop_mask & (1u << h->alg)))
         return signet_fail(minor, GSS_S_BAD_QOP, SIGNET_ERR_BAD_QOP,
                            "the %s token uses QOP %u (%s), which was not "
                            "negotiated for this context", tok_name(type),
@@ -363,6 +334,7 @@ mic_make(OM_uint32 *minor, signet_ctx *ctx, unsigned alg,
          const struct msg_input *in, const uint64_t *seq_in, uint8_t *tok)
 {
     signet_msg *msg = &ctx->msg;
+    signet_key key = msg_key(ctx, 1, KEYS_MIC, alg);
     signet_mac_op op;
     OM_uint32 major;
     uint64_t seq;
@@ -373,7 +345,7 @@ mic_make(OM_uint32 *minor, signet_ctx *ctx, unsigned alg,
         return major;
     put_header(tok, TOK_MIC, ctx->initiator ? 0 : FLAG_ACCEPTOR, alg, seq,
                msg->instance_id, ctr);
-    if (signet_mac_begin(&op, msg->tx.mic[alg], tok + HDR_NONCE) != 0) {
+    if (signet_mac_begin(&op, &key, tok + HDR_NONCE) != 0) {
         signet_mac_abort(&op);
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                            "could not start the %s MAC", signet_alg_name(alg));
@@ -398,6 +370,7 @@ mic_check(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *tok,
 {
     signet_msg *msg = &ctx->msg;
     struct tok_hdr h;
+    signet_key key;
     signet_mac_op op;
     OM_uint32 major;
     int r;
@@ -405,7 +378,8 @@ mic_check(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *tok,
     major = parse_header(minor, ctx, TOK_MIC, tok, toklen, &h);
     if (major != GSS_S_COMPLETE)
         return major;
-    if (signet_mac_begin(&op, msg->rx.mic[h.alg], tok + HDR_NONCE) != 0) {
+    key = msg_key(ctx, 0, KEYS_MIC, h.alg);
+    if (signet_mac_begin(&op, &key, tok + HDR_NONCE) != 0) {
         signet_mac_abort(&op);
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                            "could not start the %s MAC",
@@ -746,6 +720,7 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     struct msg_input in = { input_message, NULL, 0 };
     signet_msg *msg;
+    signet_key key;
     signet_mac_op op;
     uint8_t *out = NULL, *hdr;
     uint64_t seq;
@@ -801,7 +776,8 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
                sealed ? SIGNET_ALG_AES256_GMAC : alg, seq, msg->instance_id,
                ctr);
     if (sealed) {
-        if (signet_gcm_seal(msg->tx.seal, hdr + HDR_NONCE, hdr, HDR_LEN,
+        key = msg_key(ctx, 1, KEYS_SEAL, 0);
+        if (signet_gcm_seal(&key, hdr + HDR_NONCE, hdr, HDR_LEN,
                             input_message->value, input_message->length,
                             out + HDR_LEN,
                             out + HDR_LEN + input_message->length) != 0) {
@@ -812,7 +788,8 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     } else {
         if (input_message->length != 0)
             memcpy(out + HDR_LEN, input_message->value, input_message->length);
-        if (signet_mac_begin(&op, msg->tx.wrap[alg], hdr + HDR_NONCE) != 0) {
+        key = msg_key(ctx, 1, KEYS_WRAP, alg);
+        if (signet_mac_begin(&op, &key, hdr + HDR_NONCE) != 0) {
             signet_mac_abort(&op);
             major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                                 "could not start the %s MAC",
@@ -851,6 +828,7 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     signet_ctx *ctx = (signet_ctx *)context_handle;
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     signet_msg *msg;
+    signet_key key;
     signet_mac_op op;
     gss_buffer_desc payload;
     struct msg_input in = { &payload, NULL, 0 };
@@ -901,13 +879,15 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         goto done;
     }
     if (sealed) {
-        r = signet_gcm_open(msg->rx.seal, tok + HDR_NONCE, tok, HDR_LEN,
+        key = msg_key(ctx, 0, KEYS_SEAL, 0);
+        r = signet_gcm_open(&key, tok + HDR_NONCE, tok, HDR_LEN,
                             tok + HDR_LEN, plen, out, tok + HDR_LEN + plen);
     } else {
         payload.value = (void *)(tok + HDR_LEN);
         payload.length = plen;
         r = -1;
-        if (signet_mac_begin(&op, msg->rx.wrap[h.alg], tok + HDR_NONCE) == 0) {
+        key = msg_key(ctx, 0, KEYS_WRAP, h.alg);
+        if (signet_mac_begin(&op, &key, tok + HDR_NONCE) == 0) {
             signet_mac_update(&op, tok, HDR_LEN);
             mac_input(&op, &in);
             r = signet_mac_verify(&op, tok + HDR_LEN + plen);

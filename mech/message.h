@@ -4,9 +4,10 @@
  * serialize.c and prf.c use the accessors below.)
  *
  * Threads: get_mic, wrap (and their IOV forms) may run concurrently on one
- * context: the token counter is atomic and the keyed contexts are pooled
- * (crypto.h).  verify_mic and unwrap may run concurrently too: only the
- * receive window is locked, after the MAC has been verified.  Export,
+ * context: the token counter is atomic, the raw keys are read-only after
+ * setup and each thread MACs with keyed contexts of its own (crypto.h).
+ * verify_mic and unwrap may run concurrently too: only the receive window
+ * is locked, after the MAC has been verified.  Export,
  * import, set_sec_context_option and delete must not overlap any other call
  * on the same context.
  */
@@ -20,22 +21,26 @@
 
 #include "seqstate.h"
 
-struct signet_mac_key;
+struct signet_key_owner;
 
-/* Keys of one direction. [alg] is indexed by SIGNET_ALG_* (1..4); entries
- * for algorithms outside the context's qop_mask stay NULL. */
-struct signet_msg_keys {
-    struct signet_mac_key *mic[5];
-    struct signet_mac_key *wrap[5];
-    struct signet_mac_key *seal;       /* AES-256-GCM for sealed wrap */
-};
+/*
+ * The key block: every raw key of the context, derived at setup with one
+ * HKDF (docs/tokens.md, section 4).  Per direction (i2a at 0, a2i at
+ * SIGNET_MSG_DIR_KEYS): MIC keys for HMAC-SHA256, -SHA384, -SHA512 and
+ * AES-256-GMAC (32 + 48 + 64 + 32 bytes), the integrity-only wrap keys in
+ * the same order, the AES-256-GCM sealing key (32); then the PRF key (32).
+ */
+#define SIGNET_MSG_DIR_KEYS 384
+#define SIGNET_MSG_PRF_KEY (2 * SIGNET_MSG_DIR_KEYS)   /* offset */
+#define SIGNET_MSG_PRF_KEY_LEN 32
+#define SIGNET_MSG_KEYS_LEN (SIGNET_MSG_PRF_KEY + SIGNET_MSG_PRF_KEY_LEN)
 
 typedef struct signet_msg {
     int ready;                 /* keys derived */
     uint8_t secret[64];        /* the TLS-exported secret (kept for export) */
-    struct signet_msg_keys tx; /* our sending direction */
-    struct signet_msg_keys rx; /* the peer's sending direction */
-    uint8_t prf_key[32];       /* gss_pseudo_random key */
+    uint8_t keys[SIGNET_MSG_KEYS_LEN];  /* the key block */
+    struct signet_key_owner *owner;     /* liveness of keys in the
+                                           per-thread caches (crypto.h) */
 
     /* Sending.  Every token this instance makes takes one value of
      * counter; in stream mode its sequence number is send_base + that
@@ -60,7 +65,9 @@ struct signet_ctx;
 #define SIGNET_MSG_SECRET_LEN 64
 OM_uint32 signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
                            const uint8_t *secret, size_t len);
-/* Wipes keys and frees what setup allocated. */
+/* Wipes keys and frees what setup allocated; the calling thread's cached
+ * keyed contexts for them are freed now, other threads' at their next
+ * per-message call (crypto.h). */
 void signet_msg_clear(signet_msg *msg);
 
 /* Tokens one instance may make before it must be replaced (2^32). */

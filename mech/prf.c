@@ -4,7 +4,7 @@
  * Output = KBKDF in counter mode with HMAC-SHA256 (SP 800-108, no [L]
  * field) keyed with the context's PRF key, label "signet gss prf" and
  * prf_in as context, so a shorter output is a prefix of a longer one.  The
- * PRF key is derived from the TLS-exported secret (docs/tokens.md); Signet
+ * PRF key is the last part of the context's key block (docs/tokens.md); Signet
  * has no acceptor subkey, so GSS_C_PRF_KEY_FULL and GSS_C_PRF_KEY_PARTIAL
  * use the same key and give the same output.  Both peers get the same
  * bytes for the same prf_in.
@@ -76,7 +76,7 @@ signet_gss_pseudo_random(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
         goto done;
     }
-    if (signet_kbkdf(ctx->msg.prf_key, sizeof(ctx->msg.prf_key),
+    if (signet_kbkdf(ctx->msg.keys + SIGNET_MSG_PRF_KEY, SIGNET_MSG_PRF_KEY_LEN,
                      SIGNET_PRF_LABEL, prf_in->value, prf_in->length,
                      out, len) != 0) {
         major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,

@@ -18,7 +18,7 @@
 #include "crypto.h"
 
 #define EXPORT_MAGIC "SGNX"
-#define EXPORT_VERSION 2
+#define EXPORT_VERSION 3
 
 static void
 put_name(OM_uint32 *minor, signet_buf *b, const signet_name *name)

@@ -3,8 +3,9 @@
 tests/unit/t_threads.c establishes a real Signet context pair and has
 several threads sign, verify, wrap and unwrap on both contexts at once.
 make check runs it plainly; here the core and the test are compiled with
--fsanitize=thread (which, unlike helgrind, understands the C11 atomics the
-lock-free key pool uses) and any data race fails the test."""
+-fsanitize=thread (which, unlike helgrind, understands the C11 atomics of
+the per-thread key cache and the send counter) and any data race fails the
+test."""
 
 import os
 import re

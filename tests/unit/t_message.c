@@ -10,7 +10,9 @@
  * window left unchanged, replay/sequence statuses, QOP rules, IOV MICs equal
  * to MICs of the concatenation, datagram sequence numbers, the per-instance
  * token limit, nonce uniqueness across threads and across two imports of
- * one exported context, and known-answer vectors (docs/tokens.md).
+ * one exported context, the per-thread cache of keyed contexts (more keys
+ * than it holds; entries of a context deleted by another thread freed at
+ * the next call), and known-answer vectors (docs/tokens.md).
  * Prints one line per failure and "N passed, M failed"; exit 0 iff M == 0.
  */
 #include <pthread.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "signet.h"
+#include "crypto.h"
 
 static int passed, failed;
 
@@ -1045,8 +1048,8 @@ test_prf(void)
                                      GSS_C_PRF_KEY_FULL, &in, 40, &o1);
     CHECK(major == GSS_S_COMPLETE && o1.length == 40, "PRF 40 bytes");
     hex(o1.value, o1.length, h);
-    CHECK(strcmp(h, "2f15bcaffe76ce769e2750b1f900d9d33d8d7cdbe915ccb13a30515b"
-                    "123565aa3438b67573467027") == 0, "PRF known answer: %s", h);
+    CHECK(strcmp(h, "2ac8a2a2be5138bf2ab19dcf096ac50ef6ef1960f1300f0fdb0ec40b"
+                    "90f6435d9f4e34e76467ce22") == 0, "PRF known answer: %s", h);
     major = signet_gss_pseudo_random(&minor, (gss_ctx_id_t)a,
                                      GSS_C_PRF_KEY_PARTIAL, &in, 16384, &o2);
     CHECK(major == GSS_S_COMPLETE && o2.length == 16384 &&
@@ -1076,15 +1079,25 @@ test_prf(void)
 static void
 test_known_answers(void)
 {
+    /* Initiator (i2a): MIC QOP 1..4, sealed wrap, wrap QOP 1; then acceptor
+     * (a2i): MIC QOP 4, wrap QOP 3, sealed wrap. */
     static const char *const want[] = {
-        "5301000100000000000000000102030405060708000000001d45159d9bdc3b40117af5b867c53e90",
-        "530100020000000000000001010203040506070800000001947420850711c4ea2645b24c4d4bd67e7cbee216d45303a1",
-        "5301000300000000000000020102030405060708000000022b75e991ce13fa75829b15d533d352c07a384cfd52273bd77ba97ed26ea3929e",
-        "53010004000000000000000301020304050607080000000309e44852e5cc31b2fc5cea43fe54853b",
-        "5302020400000000000000040102030405060708000000049e233ef76926782954d4241b982c50d6f297040c1d38d20ed6a82ec972d67bb3f98de1",
-        "5302000100000000000000050102030405060708000000057369676e6574206b6e6f776e20616e73776572c2ff63d3c1c053a4fccef1c7c018c48b",
+        "5301000100000000000000000102030405060708000000001deb47f026673115b3ea78619af0f60b",
+        "5301000200000000000000010102030405060708000000019ed1acf85fd9db8060ae19f179f2ae5f2ffe474b0a80da83",
+        "530100030000000000000002010203040506070800000002218fa9a844e2d789b7e74d6dc266ca3acb85ed82bd2d881d30ea9fba4a1c9a24",
+        "5301000400000000000000030102030405060708000000032e1a063d9493fd22fc416ea33b12d58c",
+        "530202040000000000000004010203040506070800000004f0eae04aab96055418abc02d90dfea2bd19ba27486b70a5633ebc262af05ca859ec226",
+        "5302000100000000000000050102030405060708000000057369676e6574206b6e6f776e20616e737765722183b2f2b580feccd56da880a165145e",
+        "530101040000000000000000111213141516171800000000c47abb5158e1fb24fd70f56c65b84c17",
+        "5302010300000000000000011112131415161718000000017369676e6574206b6e6f776e20616e73776572f8486b05f94645f468e52838eb9422cd6b156ca613afaf1151dc1e2ba77d5ece",
+        "5302030400000000000000021112131415161718000000021e1f17df7ef4ed7c78bb2cd197bcabd3e2e03bb50a12c799926d1dd51af32aed251763",
     };
-    static const uint8_t id[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    static const uint8_t id_i[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    static const uint8_t id_a[8] = { 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
+                                     0x17, 0x18 };
+    static const struct { int mic, conf; gss_qop_t qop; } acc_calls[] = {
+        { 1, 0, 4 }, { 0, 0, 3 }, { 0, 1, 0 },
+    };
     signet_ctx *i, *a;
     gss_buffer_desc msg = bufstr("signet known answer"), tok, out;
     OM_uint32 major, minor;
@@ -1093,7 +1106,8 @@ test_known_answers(void)
     int k;
 
     make_pair(&i, &a, secret_a, STD_FLAGS);
-    memcpy(i->msg.instance_id, id, sizeof(id));
+    memcpy(i->msg.instance_id, id_i, sizeof(id_i));
+    memcpy(a->msg.instance_id, id_a, sizeof(id_a));
     for (qop = 1; qop <= 4; qop++) {
         get_mic(i, qop, &msg, &tok);
         hex(tok.value, tok.length, h);
@@ -1113,8 +1127,143 @@ test_known_answers(void)
         release(&out);
         release(&tok);
     }
+    for (k = 0; k < 3; k++) {
+        if (acc_calls[k].mic)
+            get_mic(a, acc_calls[k].qop, &msg, &tok);
+        else
+            signet_gss_wrap(&minor, (gss_ctx_id_t)a, acc_calls[k].conf,
+                            acc_calls[k].qop, &msg, NULL, &tok);
+        hex(tok.value, tok.length, h);
+        CHECK(strcmp(h, want[6 + k]) == 0, "acceptor KAT %d: %s", k, h);
+        if (acc_calls[k].mic)
+            major = verify_mic(i, &msg, tok.value, tok.length, NULL, NULL);
+        else
+            major = signet_gss_unwrap(&minor, (gss_ctx_id_t)i, &tok, &out,
+                                      NULL, NULL);
+        CHECK(major == GSS_S_COMPLETE, "acceptor KAT %d checks", k);
+        if (!acc_calls[k].mic)
+            release(&out);
+        release(&tok);
+    }
     signet_ctx_free(&i);
     signet_ctx_free(&a);
+}
+
+/* ---- the per-thread cache of keyed contexts (crypto.h) -------------------- */
+
+/* A MIC from c with qop verified by peer; 1 if both succeed. */
+static int
+mic_round(signet_ctx *c, signet_ctx *peer, gss_qop_t qop)
+{
+    gss_buffer_desc msg = bufstr("cache"), tok;
+    int ok;
+
+    if (get_mic(c, qop, &msg, &tok) != GSS_S_COMPLETE)
+        return 0;
+    ok = verify_mic(peer, &msg, tok.value, tok.length, NULL, NULL) ==
+         GSS_S_COMPLETE;
+    release(&tok);
+    return ok;
+}
+
+#define CACHE_PAIRS 24
+
+static void
+test_cache_many_contexts(void)
+{
+    signet_ctx *i[CACHE_PAIRS], *a[CACHE_PAIRS];
+    gss_buffer_desc msg = bufstr("sealed"), tok, out;
+    OM_uint32 minor;
+    size_t before = signet_key_cache_count();
+    int k, round, bad = 0;
+
+    /* More keys than the cache holds, used in turn: every call misses and
+     * re-keys (or replaces, for another algorithm type) an entry. */
+    for (k = 0; k < CACHE_PAIRS; k++)
+        make_pair(&i[k], &a[k], k % 2 ? secret_a : secret_b, STD_FLAGS);
+    for (round = 0; round < 3; round++) {
+        for (k = 0; k < CACHE_PAIRS; k++) {
+            bad += !mic_round(i[k], a[k], (gss_qop_t)(1 + (k + round) % 4));
+            bad += !mic_round(a[k], i[k], 0);
+            if (signet_gss_wrap(&minor, (gss_ctx_id_t)i[k], 1, 0, &msg, NULL,
+                                &tok) != GSS_S_COMPLETE ||
+                signet_gss_unwrap(&minor, (gss_ctx_id_t)a[k], &tok, &out,
+                                  NULL, NULL) != GSS_S_COMPLETE ||
+                out.length != msg.length ||
+                memcmp(out.value, msg.value, msg.length) != 0)
+                bad++;
+            release(&tok);
+            release(&out);
+        }
+    }
+    CHECK(bad == 0, "%d calls failed across %d contexts", bad, CACHE_PAIRS);
+    CHECK(signet_key_cache_count() <= SIGNET_KEY_CACHE,
+          "cache holds %zu keyed contexts", signet_key_cache_count());
+    /* A token of one context never verifies with another context's key,
+     * whatever the cache holds. */
+    get_mic(i[0], 0, &msg, &tok);
+    CHECK(verify_mic(a[1], &msg, tok.value, tok.length, NULL, NULL) ==
+          GSS_S_BAD_SIG, "cross-context MIC after cache churn");
+    release(&tok);
+    for (k = 0; k < CACHE_PAIRS; k++) {
+        signet_ctx_free(&i[k]);
+        signet_ctx_free(&a[k]);
+    }
+    CHECK(signet_key_cache_count() == before,
+          "deleting the contexts frees their entries: %zu left, %zu before",
+          signet_key_cache_count(), before);
+}
+
+/* A second thread caches keys of a context that the main thread then
+ * deletes; its next per-message call (on another context) frees them. */
+struct purge_worker {
+    signet_ctx *i, *a, *other_i, *other_a;
+    pthread_barrier_t *bar;
+    size_t with_both, after_delete;
+    int bad;
+};
+
+static void *
+purge_run(void *arg)
+{
+    struct purge_worker *w = arg;
+
+    w->bad += !mic_round(w->i, w->a, 0);            /* 2 entries */
+    w->bad += !mic_round(w->other_i, w->other_a, 0); /* 2 more */
+    w->with_both = signet_key_cache_count();
+    pthread_barrier_wait(w->bar);                   /* main deletes i, a */
+    pthread_barrier_wait(w->bar);
+    w->bad += !mic_round(w->other_i, w->other_a, 0);
+    w->after_delete = signet_key_cache_count();
+    return NULL;
+}
+
+static void
+test_cache_purge(void)
+{
+    struct purge_worker w;
+    pthread_barrier_t bar;
+    pthread_t th;
+
+    memset(&w, 0, sizeof(w));
+    make_pair(&w.i, &w.a, secret_a, STD_FLAGS);
+    make_pair(&w.other_i, &w.other_a, secret_b, STD_FLAGS);
+    pthread_barrier_init(&bar, NULL, 2);
+    w.bar = &bar;
+    pthread_create(&th, NULL, purge_run, &w);
+    pthread_barrier_wait(&bar);
+    signet_ctx_free(&w.i);
+    signet_ctx_free(&w.a);
+    pthread_barrier_wait(&bar);
+    pthread_join(th, NULL);
+    pthread_barrier_destroy(&bar);
+    CHECK(w.bad == 0, "%d calls failed in the worker", w.bad);
+    CHECK(w.with_both == 4, "worker cached %zu keyed contexts, not 4",
+          w.with_both);
+    CHECK(w.after_delete == 2, "worker kept %zu keyed contexts after the "
+          "other thread deleted a context, not 2", w.after_delete);
+    signet_ctx_free(&w.other_i);
+    signet_ctx_free(&w.other_a);
 }
 
 int
@@ -1138,6 +1287,8 @@ main(void)
     test_datagram();
     test_limit();
     test_threads();
+    test_cache_many_contexts();
+    test_cache_purge();
     test_export_import();
     test_prf();
     printf("%d passed, %d failed\n", passed, failed);
