@@ -39,6 +39,8 @@ from gssapi.raw import misc as grmisc
 
 SIGNET_OID = gssapi.OID.from_int_seq("2.25.3215548014888410103")
 SPNEGO_OID = gssapi.OID.from_int_seq("1.3.6.1.5.5.2")
+# SIGNET_OPT_NEXT_SEQNUM_OID_DER (gssapi_signet.h): 2.25.3215548014888410103.2.1
+SIGNET_NEXT_SEQ_OID = bytes.fromhex("69accffafca08d8bb7770201")
 
 # gss-sample token flags (src/appl/gss-sample/gss-misc.h)
 TOKEN_NOOP = 1 << 0
@@ -290,6 +292,33 @@ class Rpc:
     def op_verify_mic(self, msg, mic, ctx="default"):
         qop = gr.verify_mic(self.contexts[ctx], unhex(msg), unhex(mic))
         return {"qop": int(qop)}
+
+    def op_get_mic_iov(self, msg, ctx="default", qop=None, seq=None):
+        """gss_get_mic_iov; seq: transport sequence number in MECH_PARAMS."""
+        bufs = [(IOV.data, unhex(msg))]
+        if seq is not None:
+            bufs.append((IOV.mech_params, struct.pack(">Q", seq)))
+        bufs.append((IOV.mic_token, True, None))
+        iov = ext_dce.IOV(*bufs, std_layout=False)
+        ext_iov_mic.get_mic_iov(self.contexts[ctx], iov, qop)
+        return {"mic": hexb(iov[len(bufs) - 1].value)}
+
+    def op_verify_mic_iov(self, msg, mic, ctx="default", seq=None):
+        """gss_verify_mic_iov; seq: the number the transport expects."""
+        bufs = [(IOV.data, unhex(msg))]
+        if seq is not None:
+            bufs.append((IOV.mech_params, struct.pack(">Q", seq)))
+        bufs.append((IOV.mic_token, False, unhex(mic)))
+        qop = ext_iov_mic.verify_mic_iov(self.contexts[ctx],
+                                         ext_dce.IOV(*bufs, std_layout=False))
+        return {"qop": int(qop)}
+
+    def op_next_seq(self, seq, ctx="default"):
+        """Signet's option: the sequence number of the next message."""
+        oid = gssapi.OID(elements=SIGNET_NEXT_SEQ_OID)
+        self.contexts[ctx] = gr.set_sec_context_option(
+            oid, context=self.contexts[ctx], value=struct.pack(">Q", seq))
+        return {}
 
     def op_wrap(self, msg, ctx="default", conf=True, qop=None):
         res = gr.wrap(self.contexts[ctx], unhex(msg), conf, qop)
