@@ -307,6 +307,7 @@ finish(OM_uint32 *minor, signet_ctx *ctx)
     OM_uint32 major;
 
     ctx->replay_window = ctx->cred->replay_window;
+    ctx->rekey_limit = ctx->cred->rekey_limit;
     major = signet_tls_reval_new(minor, ctx->tls, ctx->cred->crl_file,
                                  ctx->cred->crl_check_interval, &ctx->reval);
     if (major != GSS_S_COMPLETE)

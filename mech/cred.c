@@ -393,6 +393,12 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
     if (major == GSS_S_COMPLETE)
         major = load_number(minor, store, "crl_check_interval", 60,
                             &cred->crl_check_interval);
+    if (major == GSS_S_COMPLETE) {
+        uint32_t limit;
+
+        major = load_number(minor, store, "rekey_limit", 0, &limit);
+        cred->rekey_limit = limit;
+    }
     if (major != GSS_S_COMPLETE)
         goto done;
     if (s.crl_file != NULL && (cred->crl_file = strdup(s.crl_file)) == NULL) {
@@ -428,7 +434,7 @@ static const char *const cached_keys[] = {
     SIGNET_CRED_CA_FILE, SIGNET_CRED_CA_DIR, SIGNET_CRED_CRL_FILE,
     SIGNET_CRED_PSK_FILE, SIGNET_CRED_PSK_IDENTITY, SIGNET_CRED_ALLOW_ANONYMOUS,
     SIGNET_CRED_MAX_LIFETIME, "qop_allowed", "qop_default", "replay_window",
-    "crl_check_interval",
+    "crl_check_interval", "rekey_limit",
 };
 static const char *const cached_files[] = {
     SIGNET_CRED_CERTIFICATE, SIGNET_CRED_PRIVATE_KEY, SIGNET_CRED_CA_FILE,

@@ -119,6 +119,8 @@ signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
     }
     atomic_init(&msg->counter, 0);
     msg->send_base = 0;
+    msg->made_before = 0;
+    msg->token_limit = ctx->rekey_limit;
     msg->datagram = (ctx->flags & GSS_C_DATAGRAM_FLAG) != 0;
     atomic_init(&msg->dgram_next, 0);
     if (signet_seqstate_init(&msg->recv, 0,
@@ -190,6 +192,13 @@ take_number(OM_uint32 *minor, signet_msg *msg, const uint64_t *seq_in,
                            SIGNET_ERR_RENEGOTIATE,
                            "this context has made 2^32 tokens, the limit "
                            "of one instance: establish a new context");
+    if (msg->token_limit != 0 && msg->made_before + c >= msg->token_limit)
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED,
+                           SIGNET_ERR_RENEGOTIATE,
+                           "this context has protected %llu messages, its "
+                           "rekey_limit: renegotiation required (establish a "
+                           "new context)",
+                           (unsigned long long)msg->token_limit);
     *ctr = (uint32_t)c;
     if (!msg->datagram)
         *seq = msg->send_base + c;

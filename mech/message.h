@@ -48,6 +48,9 @@ typedef struct signet_msg {
     uint8_t instance_id[8];    /* random, new at setup and at each import */
     _Atomic uint64_t counter;
     uint64_t send_base;
+    uint64_t made_before;      /* tokens made by earlier instances (export) */
+    uint64_t token_limit;      /* rekey_limit: tokens the keys may protect
+                                  in all, 0 = only the per-instance limit */
     int datagram;              /* GSS_C_DATAGRAM_FLAG: caller numbers */
     _Atomic uint64_t dgram_next;  /* next number when the caller gives none */
 

@@ -18,7 +18,7 @@
 #include "crypto.h"
 
 #define EXPORT_MAGIC "SGNX"
-#define EXPORT_VERSION 3
+#define EXPORT_VERSION 4
 
 static void
 put_name(OM_uint32 *minor, signet_buf *b, const signet_name *name)
@@ -123,6 +123,9 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
                                             memory_order_relaxed));
     signet_put_u64(&b, atomic_load_explicit(&msg->dgram_next,
                                             memory_order_relaxed));
+    signet_put_u64(&b, msg->made_before +
+                       atomic_load_explicit(&msg->counter, memory_order_relaxed));
+    signet_put_u64(&b, msg->token_limit);
     signet_put_u8(&b, (uint8_t)rs->do_replay);
     signet_put_u8(&b, (uint8_t)rs->do_sequence);
     signet_put_u8(&b, rs->mask == UINT64_MAX ? 1 : 0);
@@ -157,7 +160,7 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     const uint8_t *magic, *secret_p;
     uint8_t secret[SIGNET_MSG_SECRET_LEN];
     uint8_t version, initiator, state, replay, sequence, wide;
-    uint64_t send_next, dgram_next, base, next, seen[SIGNET_SEQ_WORDS];
+    uint64_t send_next, dgram_next, made, base, next, seen[SIGNET_SEQ_WORDS];
     uint32_t window, i;
     signet_seqstate rs;
 
@@ -217,6 +220,8 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
         memcpy(secret, secret_p, sizeof(secret));
     send_next = signet_get_u64(&c);
     dgram_next = signet_get_u64(&c);
+    made = signet_get_u64(&c);
+    ctx->rekey_limit = signet_get_u64(&c);
     replay = signet_get_u8(&c);
     sequence = signet_get_u8(&c);
     wide = signet_get_u8(&c);
@@ -259,6 +264,7 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     if (major != GSS_S_COMPLETE)
         goto done;
     ctx->msg.send_base = send_next;
+    ctx->msg.made_before = made;
     atomic_store_explicit(&ctx->msg.dgram_next, dgram_next,
                           memory_order_relaxed);
     rs.next = next;

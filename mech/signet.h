@@ -138,6 +138,7 @@ typedef struct signet_cred {
     uint32_t qop_mask;            /* permitted MAC algorithms (1 << qop) */
     uint32_t qop_default;         /* preferred default QOP */
     uint32_t replay_window;       /* receive window in numbers, 0 = default */
+    uint64_t rekey_limit;         /* messages one side may protect, 0 = 2^32 */
     char *crl_file;               /* re-read for established contexts */
     uint32_t crl_check_interval;  /* seconds between CRL file checks */
 } signet_cred;
@@ -180,6 +181,7 @@ typedef struct signet_ctx {
     uint32_t qop_mask;             /* negotiated permitted QOPs (1 << qop) */
     uint32_t qop_default;          /* negotiated default QOP (never 0) */
     uint32_t replay_window;        /* receive window, 0 = default */
+    uint64_t rekey_limit;          /* tokens each side may make, 0 = 2^32 */
     time_t peer_expiry;            /* notAfter of the peer's certificate */
     struct signet_reval *reval;    /* CRL re-checks of the peer, or NULL */
     OM_uint32 req_flags;           /* initiator: flags asked for */

@@ -158,3 +158,26 @@ def test_replay_window_must_be_a_power_of_two(psk, env_for, peers):
     acc = peers(env_for({"psk_file": psk.server, "replay_window": 100}), "acceptor")
     ans = acc.call("acquire", usage="accept")
     assert_gss_error(ans, GSS_S_NO_CRED, "replay_window", "acquire")
+
+
+def test_rekey_limit_requires_renegotiation(psk, env_for, peers):
+    """After rekey_limit protected messages a side refuses to protect more
+    (SSPI: SEC_I_RENEGOTIATE); the count survives export and import."""
+    acc = peers(env_for({"psk_file": psk.server}), "acceptor")
+    ini = peers(env_for({"psk_file": psk.client_alice, "rekey_limit": 4}), "initiator")
+    handshake_until_done(ini, acc)
+    _mic_ok(ini, acc, "one")
+    acc.ok("unwrap", token=ini.ok("wrap", msg=HEXMSG)["token"])
+    token = ini.ok("export")["token"]
+    ini.ok("import", token=token)
+    _mic_ok(ini, acc, "three")
+    _mic_ok(ini, acc, "four")
+    for op, kw in (("get_mic", {"msg": HEXMSG}), ("wrap", {"msg": HEXMSG})):
+        ans = ini.call(op, **kw)
+        assert_gss_error(ans, GSS_S_CONTEXT_EXPIRED, "renegotiation required", op)
+    # The acceptor has no limit of its own and still signs and verifies.
+    mic = acc.ok("get_mic", msg=HEXMSG)["mic"]
+    ini.ok("verify_mic", msg=HEXMSG, mic=mic)
+
+
+HEXMSG = b"limited".hex()
