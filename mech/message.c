@@ -448,11 +448,7 @@ signet_gss_get_mic(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     major = resolve_qop(&minor, ctx, qop_req, &alg);
@@ -494,11 +490,7 @@ signet_gss_verify_mic(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     major = resolve_qop(&minor, ctx, GSS_C_QOP_DEFAULT, &alg);
@@ -598,9 +590,7 @@ iov_begin(OM_uint32 *minor, signet_ctx *ctx, gss_qop_t qop_req,
 
     *alg = 0;
     *mic = NULL;
-    if (ctx == NULL)
-        return GSS_S_NO_CONTEXT;
-    major = signet_ctx_check(minor, ctx);
+    major = signet_ctx_check(minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         return major;
     major = resolve_qop(minor, ctx, qop_req, alg);
@@ -752,11 +742,7 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     major = resolve_qop(&minor, ctx, qop_req, &alg);
@@ -864,11 +850,7 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     major = resolve_qop(&minor, ctx, GSS_C_QOP_DEFAULT, &alg);
@@ -959,11 +941,7 @@ signet_gss_wrap_size_limit(OM_uint32 *minor_status,
         major = GSS_S_CALL_INACCESSIBLE_WRITE;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     major = resolve_qop(&minor, ctx, qop_req, &alg);

@@ -41,11 +41,7 @@ signet_gss_pseudo_random(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    if (ctx == NULL) {
-        major = GSS_S_NO_CONTEXT;
-        goto done;
-    }
-    major = signet_ctx_check(&minor, ctx);
+    major = signet_ctx_check(&minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         goto done;
     if (!ctx->msg.ready) {
