@@ -10,16 +10,23 @@
 #   * contexts established per second: Signet (certificates, PSK), krb5 (with
 #     a cached ticket), NTLM, and raw OpenSSL TLS 1.3 in memory with the same
 #     credentials;
-#   * heap bytes retained per established context.
+#   * heap bytes retained per established context;
+#   * the SSPI layer (bench_sspi): MakeSignature / VerifySignature against
+#     gss_get_mic / gss_verify_mic on the same Signet and Kerberos contexts
+#     (32 B, 64 KiB, time and callgrind instructions), and MakeSignature
+#     calls per second with 1 thread (pinned to --cpu) and 2 threads (CPUs
+#     0,1), each thread on its own Signet context, next to gss_get_mic
+#     through mechglue, raw OpenSSL GMAC and a register-only loop.
 # Figures only: nothing here fails because something is slow.
 #
 # Usage: bench/run.sh [--quick] [--cpu N] [--keep]
-#   --quick  shorter cells (about half a minute; figures noisier)
+#   --quick  shorter cells (about 45 s; figures noisier)
 #   --cpu N  the CPU to pin to (default 1, or 0 on a one-CPU machine)
 #   --keep   keep the temporary directory (credentials, KDC, callgrind files)
 # Environment: BENCH_BUILDDIR, a configured build directory (default
-# <source>/build, else <source>/build-bench, else .); the plugin and
-# bench/bench_{mic,raw} are (re)built there with `make bench-programs`.
+# <source>/build, else <source>/build-bench, else .); the plugin, the SSPI
+# library and bench/bench_{mic,raw,sspi} are (re)built there with
+# `make bench-programs`.
 #
 # Needs (Debian 12): krb5-kdc krb5-admin-server krb5-user gss-ntlmssp
 # valgrind openssl util-linux (taskset) python3; nothing is installed here
@@ -59,13 +66,16 @@ PLUGIN=$B/.libs/mech_signet.so
 make -C "$B" -s bench-programs >&2
 MIC=$B/bench/bench_mic
 RAW=$B/bench/bench_raw
+SSPI=$B/bench/bench_sspi
 NTLM_SO=/usr/lib/x86_64-linux-gnu/gssntlmssp/gssntlmssp.so
 [ -f "$NTLM_SO" ] || NTLM_SO=$(dpkg -L gss-ntlmssp 2>/dev/null | grep '/gssntlmssp\.so$' | head -1 || true)
 
 if [ "$QUICK" = 1 ]; then
     SECONDS_PER_CELL=0.2; REPS=3; CG_CALLS=500; CG_EST=5; PAIRS=100
+    THREAD_SECONDS=0.4; THREAD_ROUNDS=2
 else
     SECONDS_PER_CELL=0.5; REPS=5; CG_CALLS=2000; CG_EST=20; PAIRS=200
+    THREAD_SECONDS=1.0; THREAD_ROUNDS=2
 fi
 
 T=$(mktemp -d /tmp/signet-bench.XXXXXX)
@@ -137,6 +147,8 @@ TLS_PSK_ARGS=(--psk-file "$P/alice.psk")
 
 signet_cert() { BENCH_INIT_STORE=$SIGNET_CERT_INIT BENCH_ACC_STORE=$SIGNET_CERT_ACC "$@"; }
 signet_psk() { BENCH_INIT_STORE=$SIGNET_PSK BENCH_ACC_STORE=$SIGNET_PSK "$@"; }
+# SSPI "Signet": the PSK in a SIGNET_AUTH_DATA (pAuthData) on both ends
+sspi_psk() { BENCH_SIGNET_PSK_FILE=$P/alice.psk "$@"; }
 
 # ---- a KDC of our own ------------------------------------------------------------
 REALM=BENCH.SIGNET.TEST
@@ -240,6 +252,29 @@ run "Signet get/verify_mic, QOP 0-4" signet_psk pin "$MIC" --mech signet "${COMM
 run "raw OpenSSL MACs" pin "$RAW" "${COMMON[@]}" mac
 run "raw OpenSSL keyed-context heap" "$RAW" heap
 
+# ---- SSPI against GSS on the same contexts -------------------------------------
+# bench_sspi establishes SSPI pairs (InitializeSecurityContext /
+# AcceptSecurityContext) and copies each end into mechglue
+# (ExportSecurityContext, gss_import_sec_context): MakeSignature and
+# gss_get_mic then run on the same keys and state, alternately.
+run "SSPI Signet MakeSignature vs gss_get_mic" sspi_psk pin "$SSPI" --package Signet --label signet "${COMMON[@]}" mic
+[ "$KRB_OK" = 1 ] && run "SSPI Kerberos MakeSignature vs gss_get_mic" pin "$SSPI" --package Kerberos --label krb5 --target host/localhost "${COMMON[@]}" mic
+
+# ---- calls per second, 1 and 2 threads ------------------------------------------
+# 1 thread pinned to $CPU, 2 threads to CPUs 0,1 (each on its own context);
+# the four APIs alternate, THREAD_ROUNDS times, and report.py keeps the best.
+if [ "$(nproc)" -gt 1 ]; then
+    TH=(--seconds "$THREAD_SECONDS" --reps 4 --sizes 32)
+    for round in $(seq 1 "$THREAD_ROUNDS"); do
+        for api in sspi gss raw spin; do
+            run "threads round $round: $api, 1 thread" sspi_psk taskset -c "$CPU" "$SSPI" --package Signet --label signet --api "$api" --threads 1 "${TH[@]}" threads
+            run "threads round $round: $api, 2 threads" sspi_psk taskset -c 0,1 "$SSPI" --package Signet --label signet --api "$api" --threads 2 "${TH[@]}" threads
+        done
+    done
+else
+    note "one CPU: no 2-thread figures"
+fi
+
 # ---- context establishment -----------------------------------------------------
 EST=(--seconds "$(awk "BEGIN { print $SECONDS_PER_CELL * 2 }")" --reps "$REPS")
 run "Signet establishment (certificates)" signet_cert pin "$MIC" --mech signet --label signet-cert "${EST[@]}" establish
@@ -279,6 +314,20 @@ if command -v valgrind >/dev/null; then
     if [ "$NTLM_OK" = 1 ]; then
         cg ntlm-get bench_cg_get_mic "$MIC" --mech ntlm cg-get 32 "$CG_CALLS"
         cg ntlm-verify bench_cg_verify_mic "$MIC" --mech ntlm cg-verify 32 "$CG_CALLS"
+    fi
+    # SSPI and GSS on the same contexts (bench_sspi), 32 B
+    sspi_psk cg sspi-signet-sign bench_cg_make_signature "$SSPI" --package Signet --label signet --api sspi cg-sign 32 "$CG_CALLS"
+    sspi_psk cg sspi-signet-verify bench_cg_verify_signature "$SSPI" --package Signet --label signet --api sspi cg-verify 32 "$CG_CALLS"
+    sspi_psk cg glue-signet-sign bench_cg_get_mic "$SSPI" --package Signet --label signet --api gss cg-sign 32 "$CG_CALLS"
+    sspi_psk cg glue-signet-release bench_cg_release_buffer "$SSPI" --package Signet --label signet --api gss cg-sign 32 "$CG_CALLS"
+    sspi_psk cg glue-signet-verify bench_cg_verify_mic "$SSPI" --package Signet --label signet --api gss cg-verify 32 "$CG_CALLS"
+    if [ "$KRB_OK" = 1 ]; then
+        K=(--package Kerberos --label krb5 --target host/localhost)
+        cg sspi-krb5-sign bench_cg_make_signature "$SSPI" "${K[@]}" --api sspi cg-sign 32 "$CG_CALLS"
+        cg sspi-krb5-verify bench_cg_verify_signature "$SSPI" "${K[@]}" --api sspi cg-verify 32 "$CG_CALLS"
+        cg glue-krb5-sign bench_cg_get_mic "$SSPI" "${K[@]}" --api gss cg-sign 32 "$CG_CALLS"
+        cg glue-krb5-release bench_cg_release_buffer "$SSPI" "${K[@]}" --api gss cg-sign 32 "$CG_CALLS"
+        cg glue-krb5-verify bench_cg_verify_mic "$SSPI" "${K[@]}" --api gss cg-verify 32 "$CG_CALLS"
     fi
     cg raw-gmac bench_cg_raw_mac "$RAW" cg-mac aes256-gmac 32 "$CG_CALLS"
     cg raw-hmac-sha256 bench_cg_raw_mac "$RAW" cg-mac hmac-sha256 32 "$CG_CALLS"

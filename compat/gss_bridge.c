@@ -14,8 +14,10 @@
  *   DATA -> DATA; DATA|READONLY -> SIGN_ONLY; any|READONLY_WITH_CHECKSUM ->
  *   not passed; TOKEN -> MIC_TOKEN; PKG_PARAMS -> MECH_PARAMS; PADDING ->
  *   PADDING; EMPTY and other types -> not passed, left untouched.
- * MakeSignature writes nothing but the TOKEN buffer: the token is made into a
- * local buffer and copied when it fits.
+ * MakeSignature writes nothing but the TOKEN buffer: the MIC's size is known
+ * before anything is made (kept per QOP at establishment), so a TOKEN buffer
+ * too small is refused untouched and the mechanism signs straight into one
+ * that fits.
  *
  * Threads: after establishment a context's bridge object is read-only, so
  * MakeSignature/VerifySignature may run concurrently on one context as far as
@@ -87,6 +89,7 @@ struct bridge_ctx {
     int ntlm;                  /* the (negotiated) mechanism is NTLM */
     int datagram;              /* transport-supplied sequence numbers */
     ULONG max_signature, trailer;
+    ULONG mic_len[5];          /* MIC size by QOP (0..4), 0 = ask the mech */
 };
 
 static int
@@ -180,41 +183,6 @@ find_buffer(PSecBufferDesc desc, ULONG type)
     return NULL;
 }
 
-SECURITY_STATUS
-sspi_message_check(const SecBufferDesc *msg, ULONG *token_index)
-{
-    ULONG i, tokens = 0;
-
-    *token_index = 0;
-    if (msg == NULL || msg->ulVersion != SECBUFFER_VERSION || msg->cBuffers == 0 ||
-        msg->pBuffers == NULL)
-        return SEC_E_INVALID_TOKEN;
-    for (i = 0; i < msg->cBuffers; i++) {
-        const SecBuffer *b = &msg->pBuffers[i];
-        ULONG type = b->BufferType & ~SECBUFFER_ATTRMASK;
-
-        if (b->BufferType & SECBUFFER_READONLY_WITH_CHECKSUM)
-            continue;                       /* not processed */
-        switch (type) {
-        case SECBUFFER_TOKEN:
-            if (b->pvBuffer == NULL)
-                return SEC_E_INVALID_TOKEN;
-            tokens++;
-            *token_index = i;
-            break;
-        case SECBUFFER_DATA:
-        case SECBUFFER_PKG_PARAMS:
-        case SECBUFFER_PADDING:
-            if (b->cbBuffer != 0 && b->pvBuffer == NULL)
-                return SEC_E_INVALID_TOKEN;
-            break;
-        default:
-            break;                          /* left untouched */
-        }
-    }
-    return tokens == 1 ? SEC_E_OK : SEC_E_INVALID_TOKEN;
-}
-
 static OM_uint32
 map_isc_req(const struct bridge_pkg *pkg, ULONG req, int initiator)
 {
@@ -302,14 +270,13 @@ compute_sizes(struct bridge_ctx *c)
     ULONG mic = 0, m;
     gss_qop_t qop;
 
-    if (pkg->all_qops) {
-        for (qop = 0; qop <= 4; qop++) {
-            m = mic_length(c, qop, NULL);
-            if (m > mic)
-                mic = m;
-        }
-    } else {
-        mic = mic_length(c, GSS_C_QOP_DEFAULT, NULL);
+    /* A MIC's size depends only on the context and the QOP: keep it, so
+     * that MakeSignature need not ask the mechanism on every call. */
+    for (qop = 0; qop <= (pkg->all_qops ? 4 : 0); qop++) {
+        m = mic_length(c, qop, NULL);
+        c->mic_len[qop] = m;
+        if (m > mic)
+            mic = m;
     }
     if (mic == 0)
         mic = c->ntlm ? 16 : pkg->fallback_mic;
@@ -892,47 +859,116 @@ bridge_delete(LSA_SEC_HANDLE h)
 
 /* ---- per-message ------------------------------------------------------------------------- */
 
-/* Builds the IOV array for a MIC call.  iov has room for cBuffers + 1. */
-static int
-build_iov(const SecBufferDesc *msg, ULONG token_index, gss_iov_buffer_desc *iov,
-          int *have_params)
+/* A caller's SecBufferDesc as GSS IOV buffers (design.md's table). */
+struct iov_map {
+    gss_iov_buffer_desc small[8];
+    gss_iov_buffer_desc *iov;     /* small, or allocated for many buffers */
+    int n;
+    int mic_at;                   /* index of the MIC_TOKEN in iov */
+    int have_params;              /* the caller gave SECBUFFER_PKG_PARAMS */
+    PSecBuffer token;             /* the caller's SECBUFFER_TOKEN */
+    unsigned char seqbuf[8];      /* datagram: MessageSeqNo, big-endian */
+};
+
+static void
+put_be64(unsigned char *p, uint64_t v)
+{
+    int i;
+
+    for (i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+/*
+ * One pass over the caller's buffers, as MakeSignature and VerifySignature
+ * take them: checks them (SEC_E_INVALID_TOKEN: a bad descriptor, a DATA,
+ * PKG_PARAMS or PADDING buffer with no memory behind a non-zero size, no
+ * usable TOKEN or two of them), and maps them to IOV buffers: DATA -> DATA,
+ * DATA|READONLY -> SIGN_ONLY, TOKEN -> MIC_TOKEN, PKG_PARAMS -> MECH_PARAMS,
+ * PADDING -> PADDING; READONLY_WITH_CHECKSUM buffers, EMPTY and other types
+ * are not passed.  A Signet datagram context gets MessageSeqNo as its
+ * MECH_PARAMS unless the caller gave one.  unmap_message releases it.
+ */
+static SECURITY_STATUS
+map_message(const struct bridge_ctx *c, const SecBufferDesc *msg, ULONG seqno,
+            struct iov_map *m)
 {
     ULONG i;
-    int n = 0;
+    OM_uint32 type;
 
-    *have_params = 0;
+    m->iov = m->small;
+    m->n = 0;
+    m->mic_at = -1;
+    m->have_params = 0;
+    m->token = NULL;
+    if (msg == NULL || msg->ulVersion != SECBUFFER_VERSION || msg->cBuffers == 0 ||
+        msg->pBuffers == NULL)
+        return SEC_E_INVALID_TOKEN;
+    if ((size_t)msg->cBuffers + 1 > sizeof(m->small) / sizeof(m->small[0])) {
+        m->iov = calloc((size_t)msg->cBuffers + 1, sizeof(*m->iov));
+        if (m->iov == NULL) {
+            m->iov = m->small;
+            return SEC_E_INSUFFICIENT_MEMORY;
+        }
+    }
     for (i = 0; i < msg->cBuffers; i++) {
-        const SecBuffer *b = &msg->pBuffers[i];
-        OM_uint32 type;
+        PSecBuffer b = &msg->pBuffers[i];
 
         if (b->BufferType & SECBUFFER_READONLY_WITH_CHECKSUM)
-            continue;
+            continue;                       /* not processed (the seed) */
         switch (b->BufferType & ~SECBUFFER_ATTRMASK) {
+        case SECBUFFER_TOKEN:
+            if (b->pvBuffer == NULL || m->token != NULL)
+                goto invalid;
+            m->token = b;
+            m->mic_at = m->n;
+            type = GSS_IOV_BUFFER_TYPE_MIC_TOKEN;
+            break;
         case SECBUFFER_DATA:
             type = (b->BufferType & SECBUFFER_READONLY) ? GSS_IOV_BUFFER_TYPE_SIGN_ONLY
                                                         : GSS_IOV_BUFFER_TYPE_DATA;
-            break;
-        case SECBUFFER_TOKEN:
-            if (i != token_index)
-                continue;
-            type = GSS_IOV_BUFFER_TYPE_MIC_TOKEN;
-            break;
+            goto checked;
         case SECBUFFER_PKG_PARAMS:
             type = GSS_IOV_BUFFER_TYPE_MECH_PARAMS;
-            *have_params = 1;
-            break;
+            m->have_params = 1;
+            goto checked;
         case SECBUFFER_PADDING:
             type = GSS_IOV_BUFFER_TYPE_PADDING;
+        checked:
+            if (b->cbBuffer != 0 && b->pvBuffer == NULL)
+                goto invalid;
             break;
         default:
-            continue;
+            continue;                       /* left untouched */
         }
-        iov[n].type = type;
-        iov[n].buffer.length = b->cbBuffer;
-        iov[n].buffer.value = b->pvBuffer;
-        n++;
+        m->iov[m->n].type = type;
+        m->iov[m->n].buffer.length = b->cbBuffer;
+        m->iov[m->n].buffer.value = b->pvBuffer;
+        m->n++;
     }
-    return n;
+    if (m->token == NULL)
+        goto invalid;
+    if (c->datagram && !c->ntlm && !m->have_params) {
+        put_be64(m->seqbuf, seqno);
+        m->iov[m->n].type = GSS_IOV_BUFFER_TYPE_MECH_PARAMS;
+        m->iov[m->n].buffer.length = sizeof(m->seqbuf);
+        m->iov[m->n].buffer.value = m->seqbuf;
+        m->n++;
+    }
+    return SEC_E_OK;
+invalid:
+    if (m->iov != m->small)
+        free(m->iov);
+    m->iov = m->small;
+    return SEC_E_INVALID_TOKEN;
+}
+
+static void
+unmap_message(struct iov_map *m)
+{
+    if (m->iov != m->small)
+        free(m->iov);
+    m->iov = m->small;
 }
 
 /* The DATA and SIGN_ONLY buffers, concatenated (for mechanisms without IOV
@@ -964,15 +1000,6 @@ concat_data(const gss_iov_buffer_desc *iov, int n, gss_buffer_desc *out)
     return 0;
 }
 
-static void
-put_be64(unsigned char *p, uint64_t v)
-{
-    int i;
-
-    for (i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
 /* NTLM datagram contexts: gss-ntlmssp takes the number as a context option. */
 static OM_uint32
 set_ntlm_seq(const struct bridge_ctx *c, ULONG seq, OM_uint32 *minor)
@@ -989,58 +1016,37 @@ bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seq
 {
     struct bridge_ctx *c = (struct bridge_ctx *)h;
     const struct sspi_gss_ops *ops;
-    gss_iov_buffer_desc small[8], *iov = small;
-    unsigned char seqbuf[8], local[128], *tok = NULL;
+    struct iov_map m;
+    gss_iov_buffer_desc *mic;
     OM_uint32 major, minor = 0;
     SECURITY_STATUS st;
-    ULONG ti, len;
-    PSecBuffer token;
-    int n, have_params, mic_at = -1, i;
+    ULONG len;
     NTSTATUS nt;
 
     if (c == NULL || !c->established)
         return SEC_E_INVALID_HANDLE;
     ops = c->pkg->ops;
-    st = sspi_message_check(msg, &ti);
+    st = map_message(c, msg, seqno, &m);
     if (st != SEC_E_OK)
         return st;
-    token = &msg->pBuffers[ti];
-    if (msg->cBuffers + 1 > sizeof(small) / sizeof(small[0])) {
-        iov = calloc(msg->cBuffers + 1, sizeof(*iov));
-        if (iov == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
+    mic = &m.iov[m.mic_at];
+    /* The size first: nothing may be written or consumed when the buffer is
+     * too small.  Then the mechanism signs straight into the TOKEN buffer. */
+    len = qop < 5 ? c->mic_len[qop] : 0;
+    if (len == 0) {
+        len = mic_length(c, qop, &major);
+        if (len == 0 && GSS_ROUTINE_ERROR(major) == GSS_S_BAD_QOP) {
+            nt = sspi_status_from_gss(major, minor, 0, c->gss_flags);
+            goto done;
+        }
+        if (len == 0)
+            len = c->max_signature;
     }
-    n = build_iov(msg, ti, iov, &have_params);
-    if (c->datagram && !c->ntlm && !have_params) {
-        put_be64(seqbuf, seqno);
-        iov[n].type = GSS_IOV_BUFFER_TYPE_MECH_PARAMS;
-        iov[n].buffer.length = 8;
-        iov[n].buffer.value = seqbuf;
-        n++;
-    }
-    for (i = 0; i < n; i++) {
-        if (iov[i].type == GSS_IOV_BUFFER_TYPE_MIC_TOKEN)
-            mic_at = i;
-    }
-    /* The size first: nothing may be consumed when the buffer is too small. */
-    len = mic_length(c, qop, &major);
-    if (len == 0 && GSS_ROUTINE_ERROR(major) == GSS_S_BAD_QOP) {
-        nt = sspi_status_from_gss(major, minor, 0, c->gss_flags);
-        goto done;
-    }
-    if (len == 0)
-        len = c->max_signature;
-    if (token->cbBuffer < len) {
+    if (m.token->cbBuffer < len) {
         nt = SEC_E_BUFFER_TOO_SMALL;
         goto done;
     }
-    tok = len <= sizeof(local) ? local : malloc(len);
-    if (tok == NULL) {
-        nt = SEC_E_INSUFFICIENT_MEMORY;
-        goto done;
-    }
-    iov[mic_at].buffer.value = tok;
-    iov[mic_at].buffer.length = len;
+    mic->buffer.length = len;
     if (c->datagram && c->ntlm) {
         major = set_ntlm_seq(c, seqno, &minor);
         if (GSS_ERROR(major)) {
@@ -1048,49 +1054,32 @@ bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seq
             goto done;
         }
     }
-    major = ops->get_mic_iov(&minor, c->ctx, qop, iov, n);
-    if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !have_params) {
-        gss_buffer_desc data, mic = GSS_C_EMPTY_BUFFER;
+    major = ops->get_mic_iov(&minor, c->ctx, qop, m.iov, m.n);
+    if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !m.have_params) {
+        gss_buffer_desc data, tok = GSS_C_EMPTY_BUFFER;
 
-        if (concat_data(iov, n, &data) != 0) {
+        if (concat_data(m.iov, m.n, &data) != 0) {
             nt = SEC_E_INSUFFICIENT_MEMORY;
             goto done;
         }
-        major = ops->get_mic(&minor, c->ctx, qop, &data, &mic);
+        major = ops->get_mic(&minor, c->ctx, qop, &data, &tok);
         free(data.value);
         if (major == GSS_S_COMPLETE) {
-            if (mic.length > token->cbBuffer) {
-                ops->release_buffer(&minor, &mic);
+            if (tok.length > m.token->cbBuffer) {
+                ops->release_buffer(&minor, &tok);
                 nt = SEC_E_BUFFER_TOO_SMALL;
                 goto done;
             }
-            if (mic.length > len) {
-                unsigned char *bigger = malloc(mic.length);
-
-                if (bigger == NULL) {
-                    ops->release_buffer(&minor, &mic);
-                    nt = SEC_E_INSUFFICIENT_MEMORY;
-                    goto done;
-                }
-                if (tok != local)
-                    free(tok);
-                tok = bigger;
-            }
-            memcpy(tok, mic.value, mic.length);
-            iov[mic_at].buffer.length = mic.length;
-            ops->release_buffer(&minor, &mic);
+            memcpy(m.token->pvBuffer, tok.value, tok.length);
+            mic->buffer.length = tok.length;
+            ops->release_buffer(&minor, &tok);
         }
     }
     nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
-    if (major != GSS_S_COMPLETE)
-        goto done;
-    memcpy(token->pvBuffer, tok, iov[mic_at].buffer.length);
-    token->cbBuffer = (ULONG)iov[mic_at].buffer.length;
+    if (major == GSS_S_COMPLETE)
+        m.token->cbBuffer = (ULONG)mic->buffer.length;
 done:
-    if (tok != local)
-        free(tok);
-    if (iov != small)
-        free(iov);
+    unmap_message(&m);
     return nt;
 }
 
@@ -1099,38 +1088,18 @@ bridge_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG seqno, PULON
 {
     struct bridge_ctx *c = (struct bridge_ctx *)h;
     const struct sspi_gss_ops *ops;
-    gss_iov_buffer_desc small[8], *iov = small;
-    unsigned char seqbuf[8];
+    struct iov_map m;
     OM_uint32 major, minor = 0;
     gss_qop_t qop = 0;
     SECURITY_STATUS st;
-    ULONG ti;
-    int n, have_params, i, mic_at = -1;
     NTSTATUS nt;
 
     if (c == NULL || !c->established)
         return SEC_E_INVALID_HANDLE;
     ops = c->pkg->ops;
-    st = sspi_message_check(msg, &ti);
+    st = map_message(c, msg, seqno, &m);
     if (st != SEC_E_OK)
         return st;
-    if (msg->cBuffers + 1 > sizeof(small) / sizeof(small[0])) {
-        iov = calloc(msg->cBuffers + 1, sizeof(*iov));
-        if (iov == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    n = build_iov(msg, ti, iov, &have_params);
-    if (c->datagram && !c->ntlm && !have_params) {
-        put_be64(seqbuf, seqno);
-        iov[n].type = GSS_IOV_BUFFER_TYPE_MECH_PARAMS;
-        iov[n].buffer.length = 8;
-        iov[n].buffer.value = seqbuf;
-        n++;
-    }
-    for (i = 0; i < n; i++) {
-        if (iov[i].type == GSS_IOV_BUFFER_TYPE_MIC_TOKEN)
-            mic_at = i;
-    }
     if (c->datagram && c->ntlm) {
         major = set_ntlm_seq(c, seqno, &minor);
         if (GSS_ERROR(major)) {
@@ -1138,23 +1107,22 @@ bridge_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG seqno, PULON
             goto done;
         }
     }
-    major = ops->verify_mic_iov(&minor, c->ctx, &qop, iov, n);
-    if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !have_params) {
+    major = ops->verify_mic_iov(&minor, c->ctx, &qop, m.iov, m.n);
+    if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !m.have_params) {
         gss_buffer_desc data;
 
-        if (concat_data(iov, n, &data) != 0) {
+        if (concat_data(m.iov, m.n, &data) != 0) {
             nt = SEC_E_INSUFFICIENT_MEMORY;
             goto done;
         }
-        major = ops->verify_mic(&minor, c->ctx, &data, &iov[mic_at].buffer, &qop);
+        major = ops->verify_mic(&minor, c->ctx, &data, &m.iov[m.mic_at].buffer, &qop);
         free(data.value);
     }
     nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
     if (NT_SUCCESS(nt) && pfqop != NULL)
         *pfqop = (ULONG)qop;
 done:
-    if (iov != small)
-        free(iov);
+    unmap_message(&m);
     return nt;
 }
 

@@ -181,10 +181,6 @@ struct sspi_builtin {
 const struct sspi_builtin *sspi_gss_builtins(size_t *count);
 
 /* ---- messages ------------------------------------------------------------------- */
-/* Checks a message for MakeSignature/VerifySignature: version, buffers,
- * NULL pointers, exactly one usable SECBUFFER_TOKEN.  SEC_E_OK and the
- * token's index, or SEC_E_INVALID_TOKEN. */
-SECURITY_STATUS sspi_message_check(const SecBufferDesc *msg, ULONG *token_index);
 
 /* Windows FILETIME (100 ns since 1601) of a Unix time; 0 -> "never". */
 void sspi_timestamp(PTimeStamp ts, int64_t unix_time);

@@ -29,7 +29,6 @@
 #define FLAGS_KNOWN (FLAG_ACCEPTOR | FLAG_SEALED)
 #define KDF_SALT "signet message keys v2"
 #define KDF_INFO "signet key block"
-#define MIC_MAX (HDR_LEN + SIGNET_MAC_MAX_LEN)
 
 /* A message given as one buffer or as the DATA/SIGN_ONLY buffers of an
  * IOV array (in order). */
@@ -505,6 +504,14 @@ done:
 
 /* ---- IOV forms ------------------------------------------------------------ */
 
+/* What iov_scan found in an IOV array. */
+struct iov_info {
+    gss_iov_buffer_desc *mic;  /* the MIC_TOKEN buffer */
+    int have_seq;              /* datagram: a MECH_PARAMS sequence number */
+    uint64_t seq;
+    int padding;               /* a PADDING buffer is present */
+};
+
 /*
  * Checks an IOV array for a MIC call: DATA, SIGN_ONLY, EMPTY, PADDING,
  * at most one MECH_PARAMS (an 8-byte big-endian sequence number, used by
@@ -512,14 +519,15 @@ done:
  */
 static OM_uint32
 iov_scan(OM_uint32 *minor, const signet_ctx *ctx, gss_iov_buffer_desc *iov,
-         int count, gss_iov_buffer_desc **mic, int *have_seq, uint64_t *seq)
+         int count, struct iov_info *info)
 {
     gss_iov_buffer_desc *b;
     int i, params = 0;
 
-    *mic = NULL;
-    *have_seq = 0;
-    *seq = 0;
+    info->mic = NULL;
+    info->have_seq = 0;
+    info->seq = 0;
+    info->padding = 0;
     if (count < 0 || (count > 0 && iov == NULL))
         return GSS_S_CALL_INACCESSIBLE_READ;
     for (i = 0; i < count; i++) {
@@ -530,8 +538,10 @@ iov_scan(OM_uint32 *minor, const signet_ctx *ctx, gss_iov_buffer_desc *iov,
             if (b->buffer.length != 0 && b->buffer.value == NULL)
                 return GSS_S_CALL_INACCESSIBLE_READ;
             break;
-        case GSS_IOV_BUFFER_TYPE_EMPTY:
         case GSS_IOV_BUFFER_TYPE_PADDING:
+            info->padding = 1;
+            break;
+        case GSS_IOV_BUFFER_TYPE_EMPTY:
             break;
         case GSS_IOV_BUFFER_TYPE_MECH_PARAMS:
             if (params++)
@@ -546,15 +556,15 @@ iov_scan(OM_uint32 *minor, const signet_ctx *ctx, gss_iov_buffer_desc *iov,
                                    "the MECH_PARAMS buffer holds %zu bytes, "
                                    "not an 8-byte sequence number",
                                    b->buffer.length);
-            *seq = signet_load_u64(b->buffer.value);
-            *have_seq = 1;
+            info->seq = signet_load_u64(b->buffer.value);
+            info->have_seq = 1;
             break;
         case GSS_IOV_BUFFER_TYPE_MIC_TOKEN:
-            if (*mic != NULL)
+            if (info->mic != NULL)
                 return signet_fail(minor, GSS_S_FAILURE,
                                    SIGNET_ERR_BAD_ARGUMENT,
                                    "more than one MIC_TOKEN buffer");
-            *mic = b;
+            info->mic = b;
             break;
         default:
             return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
@@ -563,17 +573,21 @@ iov_scan(OM_uint32 *minor, const signet_ctx *ctx, gss_iov_buffer_desc *iov,
                                (unsigned)GSS_IOV_BUFFER_TYPE(b->type));
         }
     }
-    if (*mic == NULL)
+    if (info->mic == NULL)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_BAD_ARGUMENT,
                            "no MIC_TOKEN buffer to hold the token");
     return GSS_S_COMPLETE;
 }
 
+/* MIC tokens need no padding: PADDING buffers (if the scan saw any) get
+ * length 0. */
 static void
-iov_zero_padding(gss_iov_buffer_desc *iov, int count)
+iov_zero_padding(const struct iov_info *info, gss_iov_buffer_desc *iov, int count)
 {
     int i;
 
+    if (!info->padding)
+        return;
     for (i = 0; i < count; i++) {
         if (GSS_IOV_BUFFER_TYPE(iov[i].type) == GSS_IOV_BUFFER_TYPE_PADDING)
             iov[i].buffer.length = 0;
@@ -584,19 +598,19 @@ iov_zero_padding(gss_iov_buffer_desc *iov, int count)
 static OM_uint32
 iov_begin(OM_uint32 *minor, signet_ctx *ctx, gss_qop_t qop_req,
           gss_iov_buffer_desc *iov, int count, unsigned *alg,
-          gss_iov_buffer_desc **mic, int *have_seq, uint64_t *seq)
+          struct iov_info *info)
 {
     OM_uint32 major;
 
     *alg = 0;
-    *mic = NULL;
+    info->mic = NULL;
     major = signet_ctx_check(minor, ctx); /* NULL: GSS_S_NO_CONTEXT */
     if (major != GSS_S_COMPLETE)
         return major;
     major = resolve_qop(minor, ctx, qop_req, alg);
     if (major != GSS_S_COMPLETE)
         return major;
-    return iov_scan(minor, ctx, iov, count, mic, have_seq, seq);
+    return iov_scan(minor, ctx, iov, count, info);
 }
 
 OM_uint32
@@ -607,19 +621,18 @@ signet_gss_get_mic_iov(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     signet_ctx *ctx = (signet_ctx *)context_handle;
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     struct msg_input in = { NULL, iov, iov_count };
-    gss_iov_buffer_desc *mic = NULL;
-    uint8_t tok[MIC_MAX], *alloc = NULL;
-    int have_seq;
-    uint64_t seq;
+    struct iov_info info;
+    gss_iov_buffer_desc *mic;
+    uint8_t *alloc = NULL;
     unsigned alg;
     size_t len;
 
     if (minor_status == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
-    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &mic,
-                      &have_seq, &seq);
+    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &info);
     if (major != GSS_S_COMPLETE)
         goto done;
+    mic = info.mic;
     len = mic_len(alg);
     if (mic->type & GSS_IOV_BUFFER_FLAG_ALLOCATE) {
         alloc = malloc(len);
@@ -633,7 +646,10 @@ signet_gss_get_mic_iov(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
                             "token needs %zu", mic->buffer.length, len);
         goto done;
     }
-    major = mic_make(&minor, ctx, alg, &in, have_seq ? &seq : NULL, tok);
+    /* Straight into the caller's (or the allocated) buffer: a failure after
+     * this point leaves the MIC_TOKEN buffer's contents undefined. */
+    major = mic_make(&minor, ctx, alg, &in, info.have_seq ? &info.seq : NULL,
+                     alloc != NULL ? alloc : mic->buffer.value);
     if (major != GSS_S_COMPLETE)
         goto done;
     if (alloc != NULL) {
@@ -641,11 +657,11 @@ signet_gss_get_mic_iov(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         mic->type |= GSS_IOV_BUFFER_FLAG_ALLOCATED;
         alloc = NULL;
     }
-    memcpy(mic->buffer.value, tok, len);
     mic->buffer.length = len;
-    iov_zero_padding(iov, iov_count);
+    iov_zero_padding(&info, iov, iov_count);
 done:
-    free(alloc);
+    if (alloc != NULL)
+        free(alloc);
     *minor_status = minor;
     return major;
 }
@@ -658,25 +674,22 @@ signet_gss_verify_mic_iov(OM_uint32 *minor_status,
     signet_ctx *ctx = (signet_ctx *)context_handle;
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     struct msg_input in = { NULL, iov, iov_count };
-    gss_iov_buffer_desc *mic = NULL;
-    int have_seq;
-    uint64_t seq;
+    struct iov_info info;
     unsigned alg;
 
     if (qop_state != NULL)
         *qop_state = GSS_C_QOP_DEFAULT;
     if (minor_status == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
-    major = iov_begin(&minor, ctx, GSS_C_QOP_DEFAULT, iov, iov_count, &alg,
-                      &mic, &have_seq, &seq);
+    major = iov_begin(&minor, ctx, GSS_C_QOP_DEFAULT, iov, iov_count, &alg, &info);
     if (major != GSS_S_COMPLETE)
         goto done;
-    if (mic->buffer.length != 0 && mic->buffer.value == NULL) {
+    if (info.mic->buffer.length != 0 && info.mic->buffer.value == NULL) {
         major = GSS_S_CALL_INACCESSIBLE_READ;
         goto done;
     }
-    major = mic_check(&minor, ctx, mic->buffer.value, mic->buffer.length, &in,
-                      have_seq ? &seq : NULL, qop_state);
+    major = mic_check(&minor, ctx, info.mic->buffer.value, info.mic->buffer.length,
+                      &in, info.have_seq ? &info.seq : NULL, qop_state);
 done:
     *minor_status = minor;
     return major;
@@ -689,19 +702,16 @@ signet_gss_get_mic_iov_length(OM_uint32 *minor_status,
 {
     signet_ctx *ctx = (signet_ctx *)context_handle;
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
-    gss_iov_buffer_desc *mic = NULL;
-    int have_seq;
-    uint64_t seq;
+    struct iov_info info;
     unsigned alg;
 
     if (minor_status == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
-    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &mic,
-                      &have_seq, &seq);
+    major = iov_begin(&minor, ctx, qop_req, iov, iov_count, &alg, &info);
     if (major != GSS_S_COMPLETE)
         goto done;
-    mic->buffer.length = mic_len(alg);
-    iov_zero_padding(iov, iov_count);
+    info.mic->buffer.length = mic_len(alg);
+    iov_zero_padding(&info, iov, iov_count);
 done:
     *minor_status = minor;
     return major;
