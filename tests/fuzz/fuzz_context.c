@@ -38,21 +38,6 @@ accept_step(gss_ctx_id_t *ctx, gss_buffer_t in, gss_buffer_t out)
                                          NULL, NULL, NULL, out, NULL, NULL, NULL);
 }
 
-static void
-write_seed(const char *dir, int step, gss_buffer_t tok)
-{
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/step%d", dir, step);
-    f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    fputc(step, f);
-    fwrite(tok->value, 1, tok->length, f);
-    fclose(f);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,10 +61,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     accept_step(&ac, &t1, &t2);
     init_step(&ic, &t2, &t3);
     accept_step(&ac, &t3, &t4);
-    write_seed(dir, 0, &t1);
-    write_seed(dir, 2, &t2);
-    write_seed(dir, 3, &t3);
-    write_seed(dir, 4, &t4);
+    pair_write_seed(dir, "step0", 0, &t1);
+    pair_write_seed(dir, "step2", 2, &t2);
+    pair_write_seed(dir, "step3", 3, &t3);
+    pair_write_seed(dir, "step4", 4, &t4);
     exit(0);
 }
 

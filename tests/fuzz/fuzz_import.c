@@ -11,21 +11,6 @@
 
 #include "pair.h"
 
-static void
-write_seed(const char *dir, int kind, gss_buffer_t tok)
-{
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/kind%d", dir, kind);
-    f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    fputc(kind, f);
-    fwrite(tok->value, 1, tok->length, f);
-    fclose(f);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,15 +29,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     pair_establish(PAIR_FLAGS, &ini, &acc);
     h = (gss_ctx_id_t)acc;
     if (signet_gss_export_sec_context(&minor, &h, &tok) == 0) {
-        write_seed(dir, 0, &tok);
+        pair_write_seed(dir, "context", 0, &tok);
         gss_release_buffer(&minor, &tok);
     }
     if (signet_gss_export_name(&minor, (gss_name_t)ini->acceptor_name, &tok) == 0) {
-        write_seed(dir, 1, &tok);
+        pair_write_seed(dir, "acceptor-name", 1, &tok);
         gss_release_buffer(&minor, &tok);
     }
     if (signet_gss_export_name(&minor, (gss_name_t)ini->initiator_name, &tok) == 0) {
-        write_seed(dir, 1, &tok);
+        pair_write_seed(dir, "initiator-name", 1, &tok);
         gss_release_buffer(&minor, &tok);
     }
     exit(0);

@@ -15,21 +15,6 @@
 static signet_ctx *ini, *acc;
 static gss_buffer_desc msg = { 11, (void *)"fuzz signet" };
 
-static void
-write_seed(const char *dir, int kind, int n, gss_buffer_t tok)
-{
-    char path[512];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/kind%d-%d", dir, kind, n);
-    f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    fputc(kind, f);
-    fwrite(tok->value, 1, tok->length, f);
-    fclose(f);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,6 +23,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     const char *dir = getenv("FUZZ_WRITE_SEEDS");
     gss_buffer_desc tok;
+    char name[32];
     OM_uint32 minor, qop;
     int conf;
 
@@ -46,14 +32,17 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
         return 0;
     for (qop = 0; qop <= SIGNET_QOP_AES256_GMAC; qop++) {
         if (signet_gss_get_mic(&minor, (gss_ctx_id_t)ini, qop, &msg, &tok) == 0) {
-            write_seed(dir, 0, (int)qop, &tok);
-            write_seed(dir, 2, (int)qop, &tok);
+            snprintf(name, sizeof(name), "mic-%u", (unsigned)qop);
+            pair_write_seed(dir, name, 0, &tok);
+            snprintf(name, sizeof(name), "iov-%u", (unsigned)qop);
+            pair_write_seed(dir, name, 2, &tok);
             gss_release_buffer(&minor, &tok);
         }
         for (conf = 0; conf <= 1; conf++) {
             if (signet_gss_wrap(&minor, (gss_ctx_id_t)ini, conf, qop, &msg, NULL,
                                 &tok) == 0) {
-                write_seed(dir, 1, (int)qop * 2 + conf, &tok);
+                snprintf(name, sizeof(name), "wrap-%u-%d", (unsigned)qop, conf);
+                pair_write_seed(dir, name, 1, &tok);
                 gss_release_buffer(&minor, &tok);
             }
         }

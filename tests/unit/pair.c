@@ -89,3 +89,19 @@ pair_establish(OM_uint32 req_flags, signet_ctx **ini, signet_ctx **acc)
     *ini = (signet_ctx *)hi;
     *acc = (signet_ctx *)ha;
 }
+
+void
+pair_write_seed(const char *dir, const char *name, int kind,
+                const gss_buffer_desc *tok)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    fputc(kind, f);
+    fwrite(tok->value, 1, tok->length, f);
+    fclose(f);
+}

@@ -17,4 +17,8 @@ void pair_use_psk(void);
 /* Establishes ini/acc with req_flags; exits with a message on failure. */
 void pair_establish(OM_uint32 req_flags, signet_ctx **ini, signet_ctx **acc);
 
+/* Writes one fuzz seed, DIR/NAME: the selector byte kind, then tok. */
+void pair_write_seed(const char *dir, const char *name, int kind,
+                     const gss_buffer_desc *tok);
+
 #endif
