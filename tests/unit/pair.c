@@ -91,14 +91,14 @@ pair_establish(OM_uint32 req_flags, signet_ctx **ini, signet_ctx **acc)
 }
 
 void
-pair_write_seed(const char *dir, const char *name, int kind,
+pair_write_seed(const char *seed_dir, const char *name, int kind,
                 const gss_buffer_desc *tok)
 {
-    char path[512];
+    char seed_path[512];
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    f = fopen(path, "wb");
+    snprintf(seed_path, sizeof(seed_path), "%s/%s", seed_dir, name);
+    f = fopen(seed_path, "wb");
     if (f == NULL)
         return;
     fputc(kind, f);
