@@ -20,6 +20,7 @@ The server prints "listening <port>"; both print a JSON report last.
 
 import argparse
 import json
+import os
 import socket
 import struct
 import sys
@@ -27,6 +28,10 @@ import sys
 import gssapi
 import gssapi.raw as gr
 from gssapi.raw import ext_dce, ext_iov_mic
+
+# The gss-sample token framing (1 flag byte, 4-byte length) is tests/peer.py's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer import recv_token as recv, send_token as send  # noqa: E402
 
 MECHS = {
     "signet": gssapi.OID.from_int_seq("2.25.3215548014888410103"),
@@ -38,25 +43,6 @@ IOV = ext_dce.IOVBufferType
 TOKEN_NOOP, TOKEN_CONTEXT, TOKEN_DATA, TOKEN_MIC = 1, 2, 4, 8
 TOKEN_CONTEXT_NEXT, TOKEN_SEND_MIC = 16, 128
 DATAGRAM = 0x10000
-
-
-def send(sock, flags, data=b""):
-    sock.sendall(struct.pack(">BI", flags, len(data)) + data)
-
-
-def recv_exact(sock, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sock.recv(n - len(buf))
-        if not chunk:
-            raise EOFError("peer closed the connection")
-        buf += chunk
-    return buf
-
-
-def recv(sock):
-    flags, length = struct.unpack(">BI", recv_exact(sock, 5))
-    return flags, recv_exact(sock, length)
 
 
 def error(exc, stage):
