@@ -172,6 +172,7 @@ build(void)
 {
     const struct sspi_builtin *b;
     const char *list;
+    OM_uint32 minor;
     size_t n, i;
 
     b = sspi_gss_builtins(&n);
@@ -180,7 +181,9 @@ build(void)
             add(b[i].name, b[i].comment, b[i].caps, b[i].version, b[i].rpcid,
                 b[i].max_token, b[i].lsa, b[i].user);
     }
-    list = signet_config_get("sspi_packages");
+    /* A broken configuration file loads no third-party code. */
+    list = signet_settings_status(&minor, GSS_S_FAILURE) == GSS_S_COMPLETE
+           ? signet_setting(GSS_C_NO_CRED_STORE, "sspi_packages") : NULL;
     if (list != NULL) {
         char *copy = strdup(list), *save = NULL, *tok;
 

@@ -19,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "tls.h"
+#include "crypto.h"
 
 #define TOKEN_VERSION 1
 #define TOKEN_HANDSHAKE 1
@@ -51,7 +50,7 @@ signet_ctx_free(signet_ctx **ctxp)
     signet_msg_clear(&ctx->msg);
     signet_name_free(&ctx->initiator_name);
     signet_name_free(&ctx->acceptor_name);
-    OPENSSL_cleanse(ctx, sizeof(*ctx));
+    signet_wipe(ctx, sizeof(*ctx));
     free(ctx);
     *ctxp = NULL;
 }
@@ -105,9 +104,9 @@ seen_token(signet_ctx *ctx, gss_buffer_t input)
     uint8_t h[32];
     int same;
 
-    if (signet_token_digest(input->value, input->length, h) != 0)
+    if (signet_sha256(input->value, input->length, h) != 0)
         return 0;
-    same = CRYPTO_memcmp(h, ctx->last_token, sizeof(h)) == 0;
+    same = signet_memcmp_ct(h, ctx->last_token, sizeof(h)) == 0;
     memcpy(ctx->last_token, h, sizeof(h));
     return same;
 }
@@ -122,36 +121,30 @@ put_header(signet_buf *b, int initiator, uint8_t type)
     signet_put_u8(b, initiator ? 0 : TOKEN_FROM_ACCEPTOR);
 }
 
-/* Builds an ERROR token carrying major/minor and this thread's detail. */
+/*
+ * Builds an ERROR token for a local failure (major, code).  The peer has
+ * not authenticated (or has failed to): it gets the major status and
+ * signet_minor_for_peer(code) with that code's standard sentence only,
+ * never the local detail.
+ */
 static void
-make_error_token(const signet_ctx *ctx, int first, OM_uint32 major,
-                 OM_uint32 code, gss_buffer_t output)
+make_error_token(const signet_ctx *ctx, OM_uint32 major, OM_uint32 code,
+                 gss_buffer_t output)
 {
-    signet_buf inner, framed;
-    const char *text = signet_minor_detail(code);
+    signet_buf b;
+    OM_uint32 sent = signet_minor_for_peer(code);
+    const char *text = signet_minor_text(sent);
     size_t n = text != NULL ? strlen(text) : 0;
-    OM_uint32 tmp;
 
     if (n > ERROR_TEXT_MAX)
         n = ERROR_TEXT_MAX;
-    signet_buf_init(&inner);
-    put_header(&inner, ctx->initiator, TOKEN_ERROR);
-    signet_put_u32(&inner, major);
-    signet_put_u32(&inner, code);
-    signet_put_u16(&inner, (uint16_t)n);
-    signet_put_bytes(&inner, text, n);
-    if (first) {
-        signet_buf_init(&framed);
-        if (inner.err || signet_token_frame(&tmp, inner.data, inner.len,
-                                            &framed) != GSS_S_COMPLETE) {
-            signet_buf_clear(&framed);
-            signet_buf_clear(&inner);
-            return;
-        }
-        signet_buf_clear(&inner);
-        inner = framed;
-    }
-    if (signet_buf_to_gss(&inner, output) != 0)
+    signet_buf_init(&b);
+    put_header(&b, ctx->initiator, TOKEN_ERROR);
+    signet_put_u32(&b, major);
+    signet_put_u32(&b, sent);
+    signet_put_u16(&b, (uint16_t)n);
+    signet_put_bytes(&b, text, n);
+    if (signet_buf_to_gss(&b, output) != 0)
         signet_gss_buffer_clear(output);
 }
 
@@ -316,7 +309,7 @@ finish(OM_uint32 *minor, signet_ctx *ctx)
                               sizeof(secret));
     if (major == GSS_S_COMPLETE)
         major = signet_msg_setup(minor, ctx, secret, sizeof(secret));
-    OPENSSL_cleanse(secret, sizeof(secret));
+    signet_wipe(secret, sizeof(secret));
     if (major != GSS_S_COMPLETE)
         return major;
     signet_tls_free(&ctx->tls);
@@ -350,6 +343,15 @@ init_first(OM_uint32 *minor, signet_cred *cred_in, signet_ctx **ctxp,
     if (target->kind == SIGNET_NAME_ANONYMOUS)
         return signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
                            "the anonymous name cannot be a target");
+    if (target->kind == SIGNET_NAME_PSK)
+        return signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
+                           "target name psk:%s names a pre-shared key, which "
+                           "authenticates initiators, not an acceptor (name "
+                           "the acceptor as service@host)", target->value);
+    if (target->kind != SIGNET_NAME_HOSTBASED &&
+        target->kind != SIGNET_NAME_X509 && target->kind != SIGNET_NAME_USER)
+        return signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
+                           "the target name cannot name an acceptor");
     if (target->kind == SIGNET_NAME_HOSTBASED && target->host == NULL)
         return signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
                            "target name %s has no host to check the acceptor's "
@@ -451,7 +453,7 @@ init_handshake(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
             p.has_cb = 1;
         }
         major = signet_tls_send_params(minor, ctx->tls, &p, &records);
-        OPENSSL_cleanse(&p, sizeof(p));
+        signet_wipe(&p, sizeof(p));
         if (major != GSS_S_COMPLETE)
             goto done;
         ctx->state = SIGNET_CTX_CONFIRM;
@@ -599,7 +601,7 @@ fail:
     /* An error token from the peer is not answered; other failures are
      * reported to the acceptor while it waits for our token. */
     if (peer_waits)
-        make_error_token(ctx, 0, major, *minor, output);
+        make_error_token(ctx, major, *minor, output);
 done:
     if (ctx != NULL && *context_handle != GSS_C_NO_CONTEXT) {
         if (ret_flags != NULL)
@@ -616,38 +618,62 @@ done:
 /* ---- acceptor ------------------------------------------------------------------- */
 
 /*
- * The acceptor's name: the host-based target the initiator asked for, which
- * must match the acceptor credential's name when that has one; otherwise the
- * credential's own name (certificate subject or PSK identity).
+ * The acceptor's own name for this context (docs/names.md): what it
+ * actually authenticated as, never merely what the initiator asked for.
+ *  - A credential acquired for a host-based name (gss-server host@h): the
+ *    initiator's target must match it; that name is reported.
+ *  - Otherwise, with a certificate: the initiator's service@host when the
+ *    certificate is valid for that host (the initiator checked the same),
+ *    else the certificate's subject (x509:<DN>).
+ *  - Otherwise (a PSK handshake): psk:<identity>, the key that was proved.
  */
 static OM_uint32
 accept_target(OM_uint32 *minor, signet_ctx *ctx, const char *target)
 {
     const signet_name *own = ctx->cred->name;
     const char *at = strrchr(target, '@');
-    signet_name *asked = NULL;
+    signet_name *asked = NULL, *proved = NULL;
     char service[256];
     OM_uint32 major;
+    int host_ok = 0;
 
-    if (at == NULL || at == target || at[1] == '\0')
-        return own != NULL ? signet_name_copy(minor, own, &ctx->acceptor_name) :
-                             GSS_S_COMPLETE;
-    snprintf(service, sizeof(service), "%.*s", (int)(at - target), target);
-    major = signet_name_new(minor, SIGNET_NAME_HOSTBASED, service, at + 1, &asked);
-    if (major != GSS_S_COMPLETE)
-        return major;
-    if (own != NULL && own->kind == SIGNET_NAME_HOSTBASED &&
-        !signet_name_equal(own, asked) &&
-        !(own->host == NULL && strcmp(own->value, asked->value) == 0)) {
-        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_NAME_MISMATCH,
-                            "the initiator asked for %s but the acceptor's "
-                            "credential is for %s%s%s", target, own->value,
-                            own->host != NULL ? "@" : "",
-                            own->host != NULL ? own->host : "");
+    if (at != NULL && at != target && at[1] != '\0') {
+        snprintf(service, sizeof(service), "%.*s", (int)(at - target), target);
+        major = signet_name_new(minor, SIGNET_NAME_HOSTBASED, service, at + 1,
+                                &asked);
+        if (major != GSS_S_COMPLETE)
+            return major;
+    }
+    if (own != NULL && own->kind == SIGNET_NAME_HOSTBASED) {
+        if (asked != NULL && !signet_name_equal(own, asked) &&
+            !(own->host == NULL && strcmp(own->value, asked->value) == 0)) {
+            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_NAME_MISMATCH,
+                                "the initiator asked for %s but the acceptor's "
+                                "credential is for %s%s%s", target, own->value,
+                                own->host != NULL ? "@" : "",
+                                own->host != NULL ? own->host : "");
+            signet_name_free(&asked);
+            return major;
+        }
+        if (asked != NULL) {
+            ctx->acceptor_name = asked;
+            return GSS_S_COMPLETE;
+        }
+        return signet_name_copy(minor, own, &ctx->acceptor_name);
+    }
+    major = signet_tls_own_name(minor, ctx->tls, asked != NULL ? asked->host : NULL,
+                                &host_ok, &proved);
+    if (major != GSS_S_COMPLETE) {
         signet_name_free(&asked);
         return major;
     }
-    ctx->acceptor_name = asked;
+    if (asked != NULL && host_ok) {
+        ctx->acceptor_name = asked;
+        signet_name_free(&proved);
+    } else {
+        ctx->acceptor_name = proved;
+        signet_name_free(&asked);
+    }
     return GSS_S_COMPLETE;
 }
 
@@ -692,7 +718,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
         major = signet_tls_hash_bindings(minor, cb, cb_hash);
         if (major != GSS_S_COMPLETE)
             return major;
-        if (!in.has_cb || CRYPTO_memcmp(cb_hash, in.cb_hash, 32) != 0)
+        if (!in.has_cb || signet_memcmp_ct(cb_hash, in.cb_hash, 32) != 0)
             return signet_fail(minor, GSS_S_BAD_BINDINGS, SIGNET_ERR_BAD_BINDINGS,
                                in.has_cb ? "the channel bindings do not match the "
                                            "initiator's" :
@@ -855,7 +881,7 @@ fail:
     ctx->state = SIGNET_CTX_FAILED;
     signet_gss_buffer_clear(output);
     if (answer)
-        make_error_token(ctx, 0, major, *minor, output);
+        make_error_token(ctx, major, *minor, output);
     if (first)
         signet_ctx_free(&fresh); /* RFC 2744: no context after a failed first call */
     return major;
@@ -880,6 +906,12 @@ signet_gss_delete_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
     return GSS_S_COMPLETE;
 }
 
+/*
+ * Only ERROR tokens are processed out of band, and only while the context
+ * is being established: an ERROR token is not authenticated, so once the
+ * context is established it changes nothing (an attacker who can inject
+ * bytes into the application's stream must not be able to end a context).
+ */
 OM_uint32
 signet_gss_process_context_token(OM_uint32 *minor, gss_ctx_id_t context_handle,
                                  gss_buffer_t token)
@@ -887,7 +919,7 @@ signet_gss_process_context_token(OM_uint32 *minor, gss_ctx_id_t context_handle,
     signet_ctx *ctx = (signet_ctx *)context_handle;
     const uint8_t *body;
     size_t bodylen;
-    OM_uint32 major;
+    OM_uint32 major, tmp;
     int peer_failed;
 
     if (minor == NULL)
@@ -898,10 +930,15 @@ signet_gss_process_context_token(OM_uint32 *minor, gss_ctx_id_t context_handle,
     if (token == GSS_C_NO_BUFFER || token->length == 0 || token->value == NULL)
         return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
                            "no context token was given");
-    major = parse_token(minor, ctx, 0, token, &body, &bodylen, &peer_failed);
+    if (ctx->state == SIGNET_CTX_ESTABLISHED)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_UNEXPECTED,
+                           "an established context takes no context tokens: "
+                           "an unauthenticated error token cannot end it");
+    major = parse_token(&tmp, ctx, 0, token, &body, &bodylen, &peer_failed);
     if (major == GSS_S_COMPLETE)
         return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_UNEXPECTED,
                            "only error tokens can be processed out of band");
+    *minor = tmp;
     if (peer_failed) {
         ctx->state = SIGNET_CTX_FAILED; /* the peer gave up on this context */
         return GSS_S_COMPLETE;

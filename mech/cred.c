@@ -13,83 +13,23 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
-#include <openssl/crypto.h>
-
 #include "tls.h"
+#include "crypto.h"
 
 #define PSK_MIN_LEN 16
 #define PSK_MAX_LEN 64
 
-static const char *const qop_names[] = {
-    [SIGNET_QOP_HMAC_SHA256] = "hmac-sha256",
-    [SIGNET_QOP_HMAC_SHA384] = "hmac-sha384",
-    [SIGNET_QOP_HMAC_SHA512] = "hmac-sha512",
-    [SIGNET_QOP_AES256_GMAC] = "aes256-gmac",
-};
-#define NQOP (sizeof(qop_names) / sizeof(qop_names[0]))
-
-/* A setting from the credential store, else the environment or file. */
-static const char *
-setting(gss_const_key_value_set_t store, const char *key)
-{
-    OM_uint32 i;
-
-    if (store != GSS_C_NO_CRED_STORE) {
-        for (i = 0; i < store->count; i++) {
-            if (store->elements[i].key != NULL &&
-                strcmp(store->elements[i].key, key) == 0)
-                return store->elements[i].value;
-        }
-    }
-    return signet_config_get(key);
-}
-
-static int
-setting_bool(gss_const_key_value_set_t store, const char *key, int dflt)
-{
-    const char *v = setting(store, key);
-
-    if (v == NULL)
-        return dflt;
-    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") ||
-        !strcasecmp(v, "on"))
-        return 1;
-    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcmp(v, "0") ||
-        !strcasecmp(v, "off"))
-        return 0;
-    return dflt;
-}
-
-/* A setting that is a non-negative 32-bit number; dflt when unset. */
-static OM_uint32
-load_number(OM_uint32 *minor, gss_const_key_value_set_t store, const char *key,
-            uint32_t dflt, uint32_t *out)
-{
-    const char *v = setting(store, key);
-    unsigned long n;
-    char *end;
-
-    *out = dflt;
-    if (v == NULL)
-        return GSS_S_COMPLETE;
-    errno = 0;
-    n = strtoul(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || *v == '-' || n > 0xffffffffUL)
-        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                           "%s '%s' is not a whole number", key, v);
-    *out = (uint32_t)n;
-    return GSS_S_COMPLETE;
-}
-
+/* The QOP of an algorithm name (settings.c has checked it), or -1. */
 static int
 qop_by_name(const char *s, size_t len)
 {
-    size_t i;
+    unsigned alg;
 
-    for (i = 1; i < NQOP; i++) {
-        if (qop_names[i] != NULL && strlen(qop_names[i]) == len &&
-            strncasecmp(qop_names[i], s, len) == 0)
-            return (int)i;
+    for (alg = 1; alg <= SIGNET_ALG_MAX; alg++) {
+        const char *name = signet_alg_name(alg);
+
+        if (strlen(name) == len && strncasecmp(name, s, len) == 0)
+            return (int)alg;
     }
     return -1;
 }
@@ -98,42 +38,31 @@ static OM_uint32
 load_qop_policy(OM_uint32 *minor, signet_cred *cred,
                 gss_const_key_value_set_t store)
 {
-    const char *v = setting(store, "qop_allowed"), *p, *end;
+    const char *v, *p, *end;
+    OM_uint32 major;
     int q;
 
-    cred->qop_mask = (1u << SIGNET_QOP_HMAC_SHA256) | (1u << SIGNET_QOP_HMAC_SHA384) |
-                     (1u << SIGNET_QOP_HMAC_SHA512) | (1u << SIGNET_QOP_AES256_GMAC);
-    cred->qop_default = SIGNET_QOP_AES256_GMAC;
-    if (v != NULL) {
-        cred->qop_mask = 0;
-        for (p = v; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
-            while (*p == ' ' || *p == ',')
-                p++;
-            end = p + strcspn(p, ", ");
-            if (end == p)
-                break;
-            q = qop_by_name(p, (size_t)(end - p));
-            if (q < 0)
-                return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                                   "unknown algorithm '%.*s' in qop_allowed",
-                                   (int)(end - p), p);
+    major = signet_setting_text(minor, GSS_S_NO_CRED, store, "qop_allowed", &v);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    cred->qop_mask = 0;
+    for (p = v; *p != '\0'; p = end) {
+        p += strspn(p, " ,");
+        end = p + strcspn(p, ", ");
+        if (end == p)
+            break;
+        q = qop_by_name(p, (size_t)(end - p));
+        if (q > 0)
             cred->qop_mask |= 1u << q;
-        }
-        if (cred->qop_mask == 0)
-            return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                               "qop_allowed permits no algorithm");
     }
-    v = setting(store, "qop_default");
-    if (v != NULL) {
-        q = qop_by_name(v, strlen(v));
-        if (q < 0)
-            return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                               "unknown algorithm '%s' in qop_default", v);
-        cred->qop_default = (uint32_t)q;
-    }
+    major = signet_setting_text(minor, GSS_S_NO_CRED, store, "qop_default", &v);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    q = qop_by_name(v, strlen(v));
+    cred->qop_default = q > 0 ? (uint32_t)q : SIGNET_QOP_AES256_GMAC;
     if (!(cred->qop_mask & (1u << cred->qop_default))) {
         /* the strongest-first fallback among permitted algorithms */
-        for (q = (int)NQOP - 1; q > 0; q--) {
+        for (q = SIGNET_ALG_MAX; q > 0; q--) {
             if (cred->qop_mask & (1u << q)) {
                 cred->qop_default = (uint32_t)q;
                 break;
@@ -141,6 +70,19 @@ load_qop_policy(OM_uint32 *minor, signet_cred *cred,
         }
     }
     return GSS_S_COMPLETE;
+}
+
+/* A numeric setting that fits in 32 bits (the table bounds it). */
+static OM_uint32
+load_u32(OM_uint32 *minor, gss_const_key_value_set_t store, const char *key,
+         uint32_t *out)
+{
+    uint64_t n;
+    OM_uint32 major;
+
+    major = signet_setting_number(minor, GSS_S_NO_CRED, store, key, &n);
+    *out = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    return major;
 }
 
 static int
@@ -162,7 +104,7 @@ free_psks(signet_cred *cred)
     for (i = 0; i < cred->npsk; i++)
         free(cred->psks[i].identity);
     if (cred->psks != NULL) {
-        OPENSSL_cleanse(cred->psks, cred->npsk * sizeof(*cred->psks));
+        signet_wipe(cred->psks, cred->npsk * sizeof(*cred->psks));
         free(cred->psks);
     }
     cred->psks = NULL;
@@ -170,11 +112,12 @@ free_psks(signet_cred *cred)
     cred->psk = NULL;
 }
 
-/* One "identity hexkey" line into psk; returns 0 or -1. */
+/* One "identity hexkey" line (NUL-terminated, no newline) into psk;
+ * returns 0 or -1. */
 static int
-parse_psk_line(char *line, struct signet_psk *psk)
+parse_psk_line(const char *line, struct signet_psk *psk)
 {
-    char *id, *key, *end;
+    const char *id, *end, *key;
     size_t i, n;
     int hi, lo;
 
@@ -182,11 +125,9 @@ parse_psk_line(char *line, struct signet_psk *psk)
     end = id + strcspn(id, " \t");
     if (end == id || *end == '\0')
         return -1;
-    *end = '\0';
-    key = end + 1;
-    key += strspn(key, " \t");
-    n = strcspn(key, " \t\r\n");
-    if (key[n + strspn(key + n, " \t\r\n")] != '\0')
+    key = end + strspn(end, " \t");
+    n = strcspn(key, " \t\r");
+    if (key[n + strspn(key + n, " \t\r")] != '\0')
         return -1;
     if (n % 2 != 0 || n / 2 < PSK_MIN_LEN || n / 2 > PSK_MAX_LEN)
         return -1;
@@ -198,37 +139,43 @@ parse_psk_line(char *line, struct signet_psk *psk)
         psk->key[i] = (uint8_t)(hi << 4 | lo);
     }
     psk->key_len = n / 2;
-    psk->identity = strdup(id);
+    psk->identity = strndup(id, (size_t)(end - id));
     return psk->identity != NULL ? 0 : -1;
 }
+
+#define PSK_FILE_MAX (1 << 20)
+#define PSK_LINE_MAX 1024
 
 static OM_uint32
 load_psk_file(OM_uint32 *minor, signet_cred *cred, const char *path)
 {
-    FILE *f;
-    struct stat st;
-    char line[1024];
+    char why[512], *text = NULL, *line, *nl;
     struct signet_psk *grown;
     unsigned lineno = 0;
     OM_uint32 major = GSS_S_COMPLETE;
-    size_t cap = 0;
+    size_t cap = 0, len = 0, n;
+    int err;
 
-    f = fopen(path, "re");
-    if (f == NULL)
+    err = signet_file_read(path, PSK_FILE_MAX, SIGNET_FILE_PRIVATE, &text, &len,
+                           why, sizeof(why));
+    if (err != 0)
         return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
-                           "cannot open pre-shared key file %s: %s", path,
-                           strerror(errno));
-    if (fstat(fileno(f), &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO))) {
-        fclose(f);
-        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
-                           "pre-shared key file %s is accessible by group or "
-                           "others (chmod 600 it)", path);
-    }
-    while (fgets(line, sizeof(line), f) != NULL) {
-        char *p = line + strspn(line, " \t\r\n");
-
+                           "pre-shared key file: %s", why);
+    for (line = text; line < text + len; line = nl + 1) {
         lineno++;
-        if (*p == '\0' || *p == '#')
+        nl = memchr(line, '\n', (size_t)(text + len - line));
+        if (nl == NULL)
+            nl = text + len;
+        n = (size_t)(nl - line);
+        *nl = '\0';
+        if (n > PSK_LINE_MAX || memchr(line, '\0', n) != NULL) {
+            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
+                                "%s:%u: line is longer than %d bytes or holds "
+                                "a NUL byte", path, lineno, PSK_LINE_MAX);
+            break;
+        }
+        line += strspn(line, " \t\r");
+        if (*line == '\0' || *line == '#')
             continue;
         if (cred->npsk == cap) {
             cap = cap ? cap * 2 : 4;
@@ -239,12 +186,12 @@ load_psk_file(OM_uint32 *minor, signet_cred *cred, const char *path)
             }
             if (cred->psks != NULL) {
                 memcpy(grown, cred->psks, cred->npsk * sizeof(*grown));
-                OPENSSL_cleanse(cred->psks, cred->npsk * sizeof(*grown));
+                signet_wipe(cred->psks, cred->npsk * sizeof(*grown));
                 free(cred->psks);
             }
             cred->psks = grown;
         }
-        if (parse_psk_line(p, &cred->psks[cred->npsk]) != 0) {
+        if (parse_psk_line(line, &cred->psks[cred->npsk]) != 0) {
             major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
                                 "%s:%u: expected '<identity> <key as %d to %d hex digits>'",
                                 path, lineno, 2 * PSK_MIN_LEN, 2 * PSK_MAX_LEN);
@@ -252,8 +199,7 @@ load_psk_file(OM_uint32 *minor, signet_cred *cred, const char *path)
         }
         cred->npsk++;
     }
-    OPENSSL_cleanse(line, sizeof(line));
-    fclose(f);
+    signet_file_free(text, len);
     if (major == GSS_S_COMPLETE && cred->npsk == 0)
         major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_PSK_FILE,
                             "pre-shared key file %s holds no key", path);
@@ -314,15 +260,23 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
         if (major != GSS_S_COMPLETE)
             goto done;
     }
+    major = signet_settings_status(minor, GSS_S_NO_CRED);
+    if (major != GSS_S_COMPLETE)
+        goto done;
     memset(&s, 0, sizeof(s));
-    s.certificate = setting(store, SIGNET_CRED_CERTIFICATE);
-    s.private_key = setting(store, SIGNET_CRED_PRIVATE_KEY);
-    s.pkcs12_password = setting(store, SIGNET_CRED_PKCS12_PASSWORD);
-    s.ca_file = setting(store, SIGNET_CRED_CA_FILE);
-    s.ca_dir = setting(store, SIGNET_CRED_CA_DIR);
-    s.crl_file = setting(store, SIGNET_CRED_CRL_FILE);
-    s.psk_file = setting(store, SIGNET_CRED_PSK_FILE);
-    s.psk_identity = setting(store, SIGNET_CRED_PSK_IDENTITY);
+    s.certificate = signet_setting(store, SIGNET_CRED_CERTIFICATE);
+    s.private_key = signet_setting(store, SIGNET_CRED_PRIVATE_KEY);
+    s.pkcs12_password = signet_setting(store, SIGNET_CRED_PKCS12_PASSWORD);
+    s.ca_file = signet_setting(store, SIGNET_CRED_CA_FILE);
+    s.ca_dir = signet_setting(store, SIGNET_CRED_CA_DIR);
+    s.crl_file = signet_setting(store, SIGNET_CRED_CRL_FILE);
+    s.psk_file = signet_setting(store, SIGNET_CRED_PSK_FILE);
+    s.psk_identity = signet_setting(store, SIGNET_CRED_PSK_IDENTITY);
+    s.x509_localname_issuer = signet_setting(store, "x509_localname_issuer");
+    major = signet_setting_text(minor, GSS_S_NO_CRED, store, "x509_localname",
+                                &s.x509_localname);
+    if (major != GSS_S_COMPLETE)
+        goto done;
 
     if (s.psk_file != NULL) {
         major = load_psk_file(minor, cred, s.psk_file);
@@ -373,32 +327,20 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
         if (major != GSS_S_COMPLETE)
             goto done;
     }
-    cred->allow_anonymous = setting_bool(store, SIGNET_CRED_ALLOW_ANONYMOUS, 0);
-    major = load_number(minor, store, SIGNET_CRED_MAX_LIFETIME, 0,
-                        &cred->max_lifetime);
-    if (major != GSS_S_COMPLETE)
-        goto done;
-    major = load_qop_policy(minor, cred, store);
-    if (major != GSS_S_COMPLETE)
-        goto done;
-    major = load_number(minor, store, "replay_window", 0, &cred->replay_window);
-    if (major == GSS_S_COMPLETE && cred->replay_window != 0 &&
-        (cred->replay_window < SIGNET_SEQ_WINDOW_MIN ||
-         cred->replay_window > SIGNET_SEQ_WINDOW_MAX ||
-         (cred->replay_window & (cred->replay_window - 1)) != 0))
-        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CONFIG,
-                            "replay_window %u is not a power of two from %d to %d",
-                            cred->replay_window, SIGNET_SEQ_WINDOW_MIN,
-                            SIGNET_SEQ_WINDOW_MAX);
+    major = signet_setting_bool(minor, GSS_S_NO_CRED, store,
+                                SIGNET_CRED_ALLOW_ANONYMOUS, &cred->allow_anonymous);
     if (major == GSS_S_COMPLETE)
-        major = load_number(minor, store, "crl_check_interval", 60,
-                            &cred->crl_check_interval);
-    if (major == GSS_S_COMPLETE) {
-        uint32_t limit;
-
-        major = load_number(minor, store, "rekey_limit", 0, &limit);
-        cred->rekey_limit = limit;
-    }
+        major = load_u32(minor, store, SIGNET_CRED_MAX_LIFETIME, &cred->max_lifetime);
+    if (major == GSS_S_COMPLETE)
+        major = load_qop_policy(minor, cred, store);
+    if (major == GSS_S_COMPLETE)
+        major = load_u32(minor, store, "replay_window", &cred->replay_window);
+    if (major == GSS_S_COMPLETE)
+        major = load_u32(minor, store, "crl_check_interval",
+                         &cred->crl_check_interval);
+    if (major == GSS_S_COMPLETE)
+        major = signet_setting_number(minor, GSS_S_NO_CRED, store, "rekey_limit",
+                                      &cred->rekey_limit);
     if (major != GSS_S_COMPLETE)
         goto done;
     if (s.crl_file != NULL && (cred->crl_file = strdup(s.crl_file)) == NULL) {
@@ -424,62 +366,17 @@ done:
 /*
  * Default credentials are cached per usage: contexts established with
  * GSS_C_NO_CREDENTIAL would otherwise re-read certificates and keys and
- * rebuild the TLS contexts every time.  The cache key is a digest of every
- * setting's value and of the identity (device, inode, size, ctime) of every
- * file or directory a setting names, so a changed setting, a replaced or
+ * rebuild the TLS contexts every time.  The cache key is
+ * signet_settings_digest: every credential setting of the registry and the
+ * identity (device, inode, size, change and modification time) of every
+ * file or directory one names, so a changed setting, a replaced or
  * rewritten file, or a chmod gives a fresh credential.
  */
-static const char *const cached_keys[] = {
-    SIGNET_CRED_CERTIFICATE, SIGNET_CRED_PRIVATE_KEY, SIGNET_CRED_PKCS12_PASSWORD,
-    SIGNET_CRED_CA_FILE, SIGNET_CRED_CA_DIR, SIGNET_CRED_CRL_FILE,
-    SIGNET_CRED_PSK_FILE, SIGNET_CRED_PSK_IDENTITY, SIGNET_CRED_ALLOW_ANONYMOUS,
-    SIGNET_CRED_MAX_LIFETIME, "qop_allowed", "qop_default", "replay_window",
-    "crl_check_interval", "rekey_limit",
-};
-static const char *const cached_files[] = {
-    SIGNET_CRED_CERTIFICATE, SIGNET_CRED_PRIVATE_KEY, SIGNET_CRED_CA_FILE,
-    SIGNET_CRED_CA_DIR, SIGNET_CRED_CRL_FILE, SIGNET_CRED_PSK_FILE,
-};
-
 static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     signet_cred *cred;
     uint8_t key[32];
 } default_cache[3]; /* by usage: GSS_C_BOTH, GSS_C_INITIATE, GSS_C_ACCEPT */
-
-static int
-default_cache_key(uint8_t key[32])
-{
-    signet_buf b;
-    struct stat st;
-    const char *v;
-    size_t i;
-    int ret;
-
-    signet_buf_init(&b);
-    for (i = 0; i < sizeof(cached_keys) / sizeof(cached_keys[0]); i++) {
-        v = signet_config_get(cached_keys[i]);
-        signet_put_u8(&b, v != NULL);
-        signet_put_string(&b, v);
-    }
-    for (i = 0; i < sizeof(cached_files) / sizeof(cached_files[0]); i++) {
-        v = signet_config_get(cached_files[i]);
-        if (v == NULL || stat(v, &st) != 0) {
-            signet_put_u8(&b, 0);
-            continue;
-        }
-        signet_put_u8(&b, 1);
-        signet_put_u64(&b, (uint64_t)st.st_dev);
-        signet_put_u64(&b, (uint64_t)st.st_ino);
-        signet_put_u64(&b, (uint64_t)st.st_size);
-        signet_put_u64(&b, (uint64_t)st.st_ctim.tv_sec);
-        signet_put_u64(&b, (uint64_t)st.st_ctim.tv_nsec);
-        signet_put_u64(&b, (uint64_t)st.st_mtim.tv_nsec);
-    }
-    ret = b.err ? -1 : signet_token_digest(b.data, b.len, key);
-    signet_buf_clear(&b); /* held the PKCS#12 password */
-    return ret;
-}
 
 OM_uint32
 signet_cred_default(OM_uint32 *minor, gss_cred_usage_t usage, signet_cred **out)
@@ -490,7 +387,7 @@ signet_cred_default(OM_uint32 *minor, gss_cred_usage_t usage, signet_cred **out)
     int slot = usage == GSS_C_INITIATE ? 1 : usage == GSS_C_ACCEPT ? 2 : 0;
 
     *out = NULL;
-    if (default_cache_key(key) != 0)
+    if (signet_settings_digest(key) != 0)
         return acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
     pthread_mutex_lock(&default_lock);
     if (default_cache[slot].cred != NULL &&

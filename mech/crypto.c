@@ -134,6 +134,12 @@ hmac_digest(unsigned alg)
 /* ---- small helpers ------------------------------------------------------ */
 
 int
+signet_sha256(const void *data, size_t len, uint8_t out[32])
+{
+    return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : -1;
+}
+
+int
 signet_random(void *buf, size_t len)
 {
     if (len > INT_MAX)

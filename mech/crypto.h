@@ -62,6 +62,9 @@ int signet_kbkdf(const uint8_t *key, size_t keylen, const char *label,
                  const void *context, size_t contextlen,
                  uint8_t *out, size_t outlen);
 
+/* SHA-256 of len bytes (token digests, cache keys, name hashes); 0 or -1. */
+int signet_sha256(const void *data, size_t len, uint8_t out[32]);
+
 /* Fills buf from the OpenSSL DRBG; 0 or -1. */
 int signet_random(void *buf, size_t len);
 /* Constant-time comparison: 0 iff equal. */

@@ -56,7 +56,50 @@ static const char *const minor_text[IDX(SIGNET_ERR_LAST)] = {
     [IDX(SIGNET_ERR_CONFIG)] = "the Signet configuration is invalid",
     [IDX(SIGNET_ERR_UNSUPPORTED)] = "the operation is not supported by Signet",
     [IDX(SIGNET_ERR_DELEGATION)] = "Signet does not support credential delegation",
+    [IDX(SIGNET_ERR_PSK_REJECTED)] = "the pre-shared key was rejected: the acceptor does not know the identity or holds a different key for it",
+    [IDX(SIGNET_ERR_PEER_FAILED)] = "the peer could not complete the handshake (its log has the reason)",
+    [IDX(SIGNET_ERR_ALREADY_IMPORTED)] = "this exported context was already imported in this process",
 };
+
+/*
+ * What an ERROR token tells an unauthenticated peer about a local failure
+ * (docs/protocol.md, "Errors"): the code it carries, whose standard
+ * sentence is the only text sent.  The local detail (file paths, errno
+ * texts, identities, certificate names) stays in the local status and the
+ * trace.  Both PSK refusals become one code, so that the peer cannot tell
+ * an unknown identity from a wrong key.
+ */
+OM_uint32
+signet_minor_for_peer(OM_uint32 code)
+{
+    switch (code) {
+    case SIGNET_ERR_PSK_UNKNOWN_IDENTITY:
+    case SIGNET_ERR_PSK_MISMATCH:
+    case SIGNET_ERR_PSK_REJECTED:
+        return SIGNET_ERR_PSK_REJECTED;
+    case SIGNET_ERR_CERT_UNTRUSTED:
+    case SIGNET_ERR_CERT_EXPIRED:
+    case SIGNET_ERR_CERT_NOT_YET_VALID:
+    case SIGNET_ERR_CERT_REVOKED:
+    case SIGNET_ERR_CERT_HOST_MISMATCH:
+    case SIGNET_ERR_CERT_NAME_MISMATCH:
+    case SIGNET_ERR_CERT_INVALID:
+    case SIGNET_ERR_PEER_NO_CERT:
+    case SIGNET_ERR_ANON_REFUSED:
+    case SIGNET_ERR_HANDSHAKE:
+    case SIGNET_ERR_TOKEN_TRUNCATED:
+    case SIGNET_ERR_TOKEN_MALFORMED:
+    case SIGNET_ERR_TOKEN_UNEXPECTED:
+    case SIGNET_ERR_TOKEN_WRONG_MECH:
+    case SIGNET_ERR_TOKEN_REPLAYED:
+    case SIGNET_ERR_WRONG_DIRECTION:
+    case SIGNET_ERR_BAD_BINDINGS:
+    case SIGNET_ERR_CRED_NAME_MISMATCH:
+        return code;
+    default:
+        return SIGNET_ERR_PEER_FAILED;
+    }
+}
 
 static _Thread_local struct {
     OM_uint32 code;

@@ -29,10 +29,6 @@
 #define PEER_PREFIX_PSK "psk:"
 #define ANONYMOUS_VALUE "anonymous"
 
-/* Longest local account name accepted (Linux LOGIN_NAME_MAX is 256 with
- * the terminating NUL). */
-#define LOCALNAME_MAX 255
-
 /* ---- helpers ------------------------------------------------------------ */
 
 static int
@@ -855,142 +851,6 @@ done:
 /* ---- local accounts ----------------------------------------------------- */
 
 /*
- * A POSIX-portable account name: characters of the portable filename set
- * [A-Za-z0-9._-], not starting with '-', not "." or "..", at most
- * LOCALNAME_MAX bytes.
- */
-static int
-valid_account_name(const char *s)
-{
-    size_t i, len = strlen(s);
-
-    if (len == 0 || len > LOCALNAME_MAX || s[0] == '-' ||
-        strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-        return 0;
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-            return 0;
-    }
-    return 1;
-}
-
-static int
-is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/*
- * Looks display (a display form) up in the map file named by the
- * "localname_map" setting.  Each line is "<display-name> <local-user>":
- * the last blank-separated word is the account, everything before it (which
- * may contain blanks, as DNs do) is the display name.  '#' starts a comment
- * line.  The whole file is checked: a malformed line or an invalid account
- * name is an error, so a broken map never silently falls back to the
- * default rules.
- *
- * Sets *first to the account of the first matching line (malloc'ed, NULL if
- * none) and, if want is not NULL, *matched to 1 when any matching line
- * names want.
- */
-static OM_uint32
-map_lookup(OM_uint32 *minor, const char *display, const char *want,
-           char **first, int *matched)
-{
-    OM_uint32 major = GSS_S_FAILURE;
-    const char *path = signet_config_get("localname_map");
-    FILE *f = NULL;
-    char *line = NULL, *key, *user, *end;
-    size_t cap = 0, len;
-    ssize_t n;
-    unsigned long lineno = 0;
-
-    *first = NULL;
-    if (matched != NULL)
-        *matched = 0;
-    if (path == NULL || *path == '\0') {
-        *minor = 0;
-        return GSS_S_COMPLETE;
-    }
-    f = fopen(path, "re");
-    if (f == NULL) {
-        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONFIG,
-                            "cannot open localname map %s: %s", path,
-                            strerror(errno));
-        goto done;
-    }
-    while ((n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        len = (size_t)n;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-                           is_blank(line[len - 1])))
-            len--;
-        line[len] = '\0';
-        if (memchr(line, '\0', len) != NULL)
-            goto malformed;
-        key = line;
-        while (is_blank(*key))
-            key++;
-        if (*key == '\0' || *key == '#')
-            continue;
-        user = line + len;
-        while (user > key && !is_blank(user[-1]))
-            user--;
-        if (user == key)
-            goto malformed;
-        end = user;
-        while (end > key && is_blank(end[-1]))
-            end--;
-        *end = '\0';
-        if (!valid_account_name(user)) {
-            major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONFIG,
-                                "localname map %s line %lu: \"%s\" is not a "
-                                "valid account name", path, lineno, user);
-            goto done;
-        }
-        if (strcmp(key, display) != 0)
-            continue;
-        if (*first == NULL) {
-            *first = strdup(user);
-            if (*first == NULL) {
-                major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM,
-                                    NULL);
-                goto done;
-            }
-        }
-        if (want != NULL && strcmp(user, want) == 0)
-            *matched = 1;
-    }
-    if (ferror(f)) {
-        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONFIG,
-                            "cannot read localname map %s", path);
-        goto done;
-    }
-    *minor = 0;
-    major = GSS_S_COMPLETE;
-    goto done;
-
-malformed:
-    major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONFIG,
-                        "localname map %s line %lu is not "
-                        "\"<display-name> <local-user>\"", path, lineno);
-done:
-    if (GSS_ERROR(major)) {
-        free(*first);
-        *first = NULL;
-        if (matched != NULL)
-            *matched = 0;
-    }
-    free(line);
-    if (f != NULL)
-        fclose(f);
-    return major;
-}
-
-/*
  * The default account of a name without a map entry: *out is malloc'ed, or
  * NULL when the name has none.  Returns -1 when out of memory.
  */
@@ -1049,7 +909,7 @@ resolve_account(OM_uint32 *minor, const signet_name *name, const char *want,
                             kind_text(name->kind), display);
         goto done;
     }
-    major = map_lookup(minor, display, want, &account, &matched);
+    major = signet_localmap_lookup(minor, display, want, &account, &matched);
     if (GSS_ERROR(major))
         goto done;
     if (account == NULL) {
@@ -1057,7 +917,7 @@ resolve_account(OM_uint32 *minor, const signet_name *name, const char *want,
             major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
             goto done;
         }
-        if (account == NULL || !valid_account_name(account)) {
+        if (account == NULL || !signet_valid_account_name(account)) {
             major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NO_LOCALNAME,
                                 "no valid local account is mapped to %s",
                                 display);

@@ -23,6 +23,7 @@
 #include <gssapi/gssapi_signet.h>
 
 #include "util.h"
+#include "settings.h"
 #include "message.h"
 
 #ifndef GSS_C_NT_COMPOSITE_EXPORT
@@ -48,20 +49,16 @@ OM_uint32 signet_fail(OM_uint32 *minor, OM_uint32 major, OM_uint32 code,
     __attribute__((format(printf, 4, 5)));
 /* The standard sentence of a minor code, or NULL if it is not Signet's. */
 const char *signet_minor_text(OM_uint32 code);
+/* The code an ERROR token carries for a local failure with code (errors.c):
+ * only its standard sentence is sent to the peer. */
+OM_uint32 signet_minor_for_peer(OM_uint32 code);
 /* Detail recorded by this thread for code, or the standard sentence. */
 const char *signet_minor_detail(OM_uint32 code);
 void signet_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int signet_trace_enabled(void);
-
-/* ---- configuration (config.c) ------------------------------------------- */
-/*
- * Value of a setting: the environment variable SIGNET_<KEY upper-cased>
- * first, then the configuration file ($SIGNET_CONFIG or SYSCONFDIR/signet.conf).
- * Returns NULL when unset.  The string stays valid for the process lifetime.
- */
-const char *signet_config_get(const char *key);
-/* Boolean setting: yes/true/1/on -> 1, no/false/0/off -> 0, unset -> dflt. */
-int signet_config_bool(const char *key, int dflt);
+/* The configuration file's "trace" setting (settings.c), applied when
+ * SIGNET_TRACE is not set; NULL leaves tracing off. */
+void signet_trace_set_path(const char *path);
 
 /* ---- names (name.c) ----------------------------------------------------- */
 enum signet_name_kind {
@@ -107,6 +104,14 @@ OM_uint32 signet_gss_localname(OM_uint32 *, const gss_name_t, gss_const_OID, gss
 /* user: the local account name (mechglue passes a buffer and its type). */
 OM_uint32 signet_gss_authorize_localname(OM_uint32 *, const gss_name_t, gss_const_buffer_t,
                                          gss_const_OID);
+/* The localname_map file (localmap.c): sets *first to the account of the
+ * first line for display (malloc'ed, NULL if none) and, if want is not
+ * NULL, *matched to 1 when a line for display names want. */
+OM_uint32 signet_localmap_lookup(OM_uint32 *minor, const char *display,
+                                 const char *want, char **first, int *matched);
+/* 1 if s is a POSIX-portable account name (docs/names.md). */
+int signet_valid_account_name(const char *s);
+
 /* mechglue asks each mechanism to release OIDs it returned (oids.c). */
 OM_uint32 signet_gss_internal_release_oid(OM_uint32 *, gss_OID *);
 

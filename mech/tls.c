@@ -23,6 +23,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "crypto.h"
 
 #define SIGNET_CIPHERSUITES \
     "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"
@@ -32,6 +33,9 @@ static const unsigned char psk_cipher_id[2] = { 0x13, 0x02 };
 #define PARAMS_FIXED (1 + 4 + 4 + 1 + 4 + 1 + 32 + 2)
 #define PARAMS_MAX (PARAMS_FIXED + 255)
 
+/* How a peer certificate suggests a local account (x509_localname). */
+enum localname_rule { LOCALNAME_NONE, LOCALNAME_CN, LOCALNAME_EMAIL };
+
 struct signet_tls_cred {
     X509 *cert;
     EVP_PKEY *key;
@@ -39,7 +43,14 @@ struct signet_tls_cred {
     X509_STORE *store;
     SSL_CTX *client;
     SSL_CTX *server;
+    enum localname_rule localname;      /* for peers' certificates */
+    STACK_OF(X509) *localname_issuers;  /* NULL: any trusted issuer */
 };
+
+/* Host-name checks as RFC 6125: subjectAltName only, whole-label
+ * wildcards only. */
+#define HOST_CHECK_FLAGS (X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | \
+                          X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS)
 
 struct signet_tls {
     int initiator;
@@ -132,9 +143,9 @@ cert_host_label(X509 *cert, char *out, size_t outlen)
     }
 }
 
-/* A local-account hint: the CN, or the local part of an e-mail SAN. */
+/* The subject's first common name as UTF-8 without NUL bytes, or NULL. */
 static char *
-cert_local_hint(X509 *cert)
+cert_cn(X509 *cert)
 {
     const X509_NAME *subj = X509_get_subject_name(cert);
     int idx = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
@@ -146,19 +157,75 @@ cert_local_hint(X509 *cert)
         return NULL;
     len = ASN1_STRING_to_UTF8(&utf8,
                               X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, idx)));
-    if (len > 0 && memchr(utf8, '\0', (size_t)len) == NULL) {
-        s = malloc((size_t)len + 1);
-        if (s != NULL) {
-            memcpy(s, utf8, (size_t)len);
-            s[len] = '\0';
-        }
-    }
+    if (len > 0 && memchr(utf8, '\0', (size_t)len) == NULL)
+        s = strndup((const char *)utf8, (size_t)len);
     OPENSSL_free(utf8);
     return s;
 }
 
+/* The local part of the first rfc822Name subjectAltName, or NULL. */
+static char *
+cert_email_local(X509 *cert)
+{
+    GENERAL_NAMES *sans = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+    const char *v, *at;
+    char *s = NULL;
+    int i, len;
+
+    for (i = 0; sans != NULL && i < sk_GENERAL_NAME_num(sans); i++) {
+        GENERAL_NAME *gn = sk_GENERAL_NAME_value(sans, i);
+
+        if (gn->type != GEN_EMAIL)
+            continue;
+        v = (const char *)ASN1_STRING_get0_data(gn->d.rfc822Name);
+        len = ASN1_STRING_length(gn->d.rfc822Name);
+        at = len > 0 ? memchr(v, '@', (size_t)len) : NULL;
+        if (at != NULL && at > v && memchr(v, '\0', (size_t)len) == NULL)
+            s = strndup(v, (size_t)(at - v));
+        break;
+    }
+    GENERAL_NAMES_free(sans);
+    return s;
+}
+
+/* 1 if cert was issued (and signed) by one of issuers. */
+static int
+issued_by_one_of(X509 *cert, STACK_OF(X509) *issuers)
+{
+    int i;
+
+    for (i = 0; i < sk_X509_num(issuers); i++) {
+        X509 *ca = sk_X509_value(issuers, i);
+
+        if (X509_check_issued(ca, cert) == X509_V_OK &&
+            X509_verify(cert, X509_get0_pubkey(ca)) == 1)
+            return 1;
+    }
+    ERR_clear_error();
+    return 0;
+}
+
+/*
+ * The local account a certificate suggests under the credential's
+ * x509_localname rule (docs/names.md): none by default; the common name or
+ * the e-mail local part when the administrator chose so, and then only
+ * for certificates issued by x509_localname_issuer when that is set.
+ */
+static char *
+cert_local_hint(const struct signet_tls_cred *policy, X509 *cert)
+{
+    if (policy == NULL || policy->localname == LOCALNAME_NONE)
+        return NULL;
+    if (policy->localname_issuers != NULL &&
+        !issued_by_one_of(cert, policy->localname_issuers))
+        return NULL;
+    return policy->localname == LOCALNAME_CN ? cert_cn(cert)
+                                             : cert_email_local(cert);
+}
+
 static OM_uint32
-name_from_cert(OM_uint32 *minor, X509 *cert, signet_name **out)
+name_from_cert(OM_uint32 *minor, const struct signet_tls_cred *policy,
+               X509 *cert, signet_name **out)
 {
     OM_uint32 major;
     char *dn = name_to_dn(X509_get_subject_name(cert));
@@ -169,7 +236,7 @@ name_from_cert(OM_uint32 *minor, X509 *cert, signet_name **out)
     major = signet_name_new(minor, SIGNET_NAME_X509, dn, NULL, out);
     free(dn);
     if (major == GSS_S_COMPLETE)
-        (*out)->local = cert_local_hint(cert);
+        (*out)->local = cert_local_hint(policy, cert);
     return major;
 }
 
@@ -189,6 +256,7 @@ signet_tls_cred_free(struct signet_tls_cred **tcp)
     EVP_PKEY_free(tc->key);
     sk_X509_pop_free(tc->chain, X509_free);
     X509_STORE_free(tc->store);
+    sk_X509_pop_free(tc->localname_issuers, X509_free);
     free(tc);
     *tcp = NULL;
 }
@@ -320,6 +388,61 @@ load_anchors(OM_uint32 *minor, struct signet_tls_cred *tc,
     return GSS_S_COMPLETE;
 }
 
+/* Every PEM certificate of a file (at least one). */
+static OM_uint32
+load_cert_list(OM_uint32 *minor, const char *path, STACK_OF(X509) **out)
+{
+    char why[512], *text = NULL;
+    size_t len = 0;
+    BIO *b = NULL;
+    X509 *x;
+    OM_uint32 major = GSS_S_COMPLETE;
+
+    *out = NULL;
+    if (signet_file_read(path, 1 << 20, 0, &text, &len, why, sizeof(why)) != 0)
+        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_LOAD,
+                           "x509_localname_issuer: %s", why);
+    b = BIO_new_mem_buf(text, (int)len);
+    *out = sk_X509_new_null();
+    if (b == NULL || *out == NULL) {
+        major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+        goto done;
+    }
+    while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+        if (!sk_X509_push(*out, x)) {
+            X509_free(x);
+            major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+            goto done;
+        }
+    }
+    ERR_clear_error();
+    if (sk_X509_num(*out) == 0)
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_LOAD,
+                            "x509_localname_issuer: no PEM certificate in %s",
+                            path);
+done:
+    BIO_free(b);
+    signet_file_free(text, len);
+    if (major != GSS_S_COMPLETE) {
+        sk_X509_pop_free(*out, X509_free);
+        *out = NULL;
+    }
+    return major;
+}
+
+static OM_uint32
+load_localname_policy(OM_uint32 *minor, struct signet_tls_cred *tc,
+                      const struct signet_settings *s)
+{
+    const char *rule = s->x509_localname != NULL ? s->x509_localname : "none";
+
+    tc->localname = strcmp(rule, "cn") == 0 ? LOCALNAME_CN :
+                    strcmp(rule, "email") == 0 ? LOCALNAME_EMAIL : LOCALNAME_NONE;
+    if (s->x509_localname_issuer == NULL)
+        return GSS_S_COMPLETE;
+    return load_cert_list(minor, s->x509_localname_issuer, &tc->localname_issuers);
+}
+
 static int verify_cb(int ok, X509_STORE_CTX *sctx);
 
 static SSL_CTX *
@@ -386,7 +509,7 @@ signet_tls_cred_load(OM_uint32 *minor, signet_cred *cred,
         }
         cred->cert_expiry = asn1_time_to_time(X509_get0_notAfter(tc->cert));
         if (cred->name == NULL) {
-            major = name_from_cert(minor, tc->cert, &cred->name);
+            major = name_from_cert(minor, NULL, tc->cert, &cred->name);
             if (major != GSS_S_COMPLETE)
                 goto fail;
         }
@@ -397,6 +520,9 @@ signet_tls_cred_load(OM_uint32 *minor, signet_cred *cred,
         goto fail;
     }
     major = load_anchors(minor, tc, s);
+    if (major != GSS_S_COMPLETE)
+        goto fail;
+    major = load_localname_policy(minor, tc, s);
     if (major != GSS_S_COMPLETE)
         goto fail;
     tc->client = make_ssl_ctx(tc, 0);
@@ -425,7 +551,7 @@ signet_tls_cred_check_name(OM_uint32 *minor, const signet_cred *cred,
     if (name == NULL || name->kind != SIGNET_NAME_HOSTBASED ||
         name->host == NULL || !signet_tls_cred_has_cert(cred))
         return GSS_S_COMPLETE;
-    if (X509_check_host(cred->tls->cert, name->host, 0, 0, NULL) == 1 ||
+    if (X509_check_host(cred->tls->cert, name->host, 0, HOST_CHECK_FLAGS, NULL) == 1 ||
         X509_check_ip_asc(cred->tls->cert, name->host, 0) == 1)
         return GSS_S_COMPLETE;
     cert_host_label(cred->tls->cert, label, sizeof(label));
@@ -501,12 +627,19 @@ psk_use_cb(SSL *ssl, const EVP_MD *md, const unsigned char **id,
     return 1;
 }
 
+/*
+ * An unknown identity gets a session with a random key, so that its
+ * binder fails exactly as a known identity's wrong key does: the peer
+ * cannot tell the two apart (no identity oracle).  The real reason is
+ * kept for the local error.
+ */
 static int
 psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen,
             SSL_SESSION **sess)
 {
     struct signet_tls *t = SSL_get_app_data(ssl);
     const signet_cred *cred = t->cred;
+    struct signet_psk decoy;
     size_t i, n;
 
     *sess = NULL;
@@ -514,7 +647,7 @@ psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen,
         return 1; /* no PSKs here: continue with certificates */
     for (i = 0; i < cred->npsk; i++) {
         if (strlen(cred->psks[i].identity) == idlen &&
-            memcmp(cred->psks[i].identity, id, idlen) == 0) {
+            signet_memcmp_ct(cred->psks[i].identity, id, idlen) == 0) {
             *sess = psk_session(ssl, &cred->psks[i]);
             if (*sess == NULL)
                 return 0;
@@ -527,7 +660,15 @@ psk_find_cb(SSL *ssl, const unsigned char *id, size_t idlen,
     for (i = 0; i < n; i++)
         t->psk_unknown[i] = isprint(id[i]) ? (char)id[i] : '?';
     t->psk_unknown[n] = '\0';
-    return 0;
+    if (n == 0)
+        snprintf(t->psk_unknown, sizeof(t->psk_unknown), "(empty)");
+    memset(&decoy, 0, sizeof(decoy));
+    decoy.key_len = 32;
+    if (signet_random(decoy.key, decoy.key_len) != 0)
+        return 0;
+    *sess = psk_session(ssl, &decoy);
+    signet_wipe(&decoy, sizeof(decoy));
+    return *sess != NULL;
 }
 
 OM_uint32
@@ -572,9 +713,11 @@ signet_tls_new(OM_uint32 *minor, int initiator, signet_cred *cred,
                 if (!X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl),
                                                    target->host))
                     goto nomem;
-            } else if (!SSL_set1_host(t->ssl, target->host) ||
-                       !SSL_set_tlsext_host_name(t->ssl, target->host)) {
-                goto nomem;
+            } else {
+                SSL_set_hostflags(t->ssl, HOST_CHECK_FLAGS);
+                if (!SSL_set1_host(t->ssl, target->host) ||
+                    !SSL_set_tlsext_host_name(t->ssl, target->host))
+                    goto nomem;
             }
         }
     } else {
@@ -603,7 +746,7 @@ signet_tls_free(struct signet_tls **tp)
         BIO_free(t->in);
         BIO_free(t->out);
     }
-    OPENSSL_cleanse(t, sizeof(*t));
+    signet_wipe(t, sizeof(*t));
     free(t);
     *tp = NULL;
 }
@@ -764,7 +907,7 @@ signet_tls_send_params(OM_uint32 *minor, struct signet_tls *t,
     len = PARAMS_FIXED + tlen;
     ERR_clear_error();
     ret = SSL_write(t->ssl, msg, (int)len);
-    OPENSSL_cleanse(msg, sizeof(msg));
+    signet_wipe(msg, sizeof(msg));
     if (ret != (int)len) {
         ERR_clear_error();
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_HANDSHAKE,
@@ -806,7 +949,7 @@ signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *t,
     if (ret < PARAMS_FIXED || (size_t)ret != PARAMS_FIXED + tlen ||
         msg[0] != PARAMS_VERSION ||
         BIO_ctrl_pending(t->in) != 0 || SSL_pending(t->ssl) != 0) {
-        OPENSSL_cleanse(msg, sizeof(msg));
+        signet_wipe(msg, sizeof(msg));
         return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_MALFORMED,
                            "the peer's context parameters are malformed");
     }
@@ -818,7 +961,7 @@ signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *t,
     memcpy(p->cb_hash, msg + 15, 32);
     memcpy(p->target, msg + PARAMS_FIXED, tlen);
     p->target[tlen] = '\0';
-    OPENSSL_cleanse(msg, sizeof(msg));
+    signet_wipe(msg, sizeof(msg));
     return GSS_S_COMPLETE;
 }
 
@@ -837,7 +980,7 @@ signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *t,
     if (peer == NULL)
         return signet_name_new(minor, SIGNET_NAME_ANONYMOUS, "anonymous", NULL, out);
     *peer_expiry = asn1_time_to_time(X509_get0_notAfter(peer));
-    return name_from_cert(minor, peer, out);
+    return name_from_cert(minor, t->cred->tls, peer, out);
 }
 
 const char *
@@ -860,22 +1003,48 @@ signet_tls_export(OM_uint32 *minor, struct signet_tls *t, const char *label,
     return GSS_S_COMPLETE;
 }
 
-int
-signet_token_digest(const void *in, size_t len, uint8_t out[32])
+OM_uint32
+signet_tls_own_name(OM_uint32 *minor, struct signet_tls *t, const char *host,
+                    int *host_ok, signet_name **out)
 {
-    return EVP_Digest(in, len, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    X509 *own;
+
+    *out = NULL;
+    *host_ok = 0;
+    if (SSL_session_reused(t->ssl) && t->psk_used != NULL)
+        return signet_name_new(minor, SIGNET_NAME_PSK, t->psk_used->identity,
+                               NULL, out);
+    own = SSL_get_certificate(t->ssl);
+    if (own == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "the handshake completed without a credential of "
+                           "this side");
+    if (host != NULL)
+        *host_ok = X509_check_host(own, host, 0, HOST_CHECK_FLAGS, NULL) == 1 ||
+                   X509_check_ip_asc(own, host, 0) == 1;
+    ERR_clear_error();
+    return name_from_cert(minor, NULL, own, out);
 }
 
+/*
+ * The acceptor against the target name, after the handshake (host-based
+ * targets were checked by OpenSSL during it).  A target that names a
+ * certificate (X.509 subject, or a user's e-mail address / common name)
+ * needs the acceptor to have authenticated with a certificate: a PSK
+ * handshake proves only possession of the key.  Target kinds that cannot
+ * name an acceptor never pass.
+ */
 OM_uint32
 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *t,
                         const signet_name *target)
 {
     X509 *peer = SSL_get0_peer_certificate(t->ssl);
-    char *dn;
-    int ok;
+    char *dn, *cn;
+    int ok = 0;
 
-    if (target == NULL || peer == NULL)
-        return GSS_S_COMPLETE;
+    if (target == NULL)
+        return signet_fail(minor, GSS_S_BAD_NAME, SIGNET_ERR_BAD_NAME,
+                           "no target name was given");
     switch (target->kind) {
     case SIGNET_NAME_HOSTBASED:
         if (target->host == NULL)
@@ -884,25 +1053,31 @@ signet_tls_check_target(OM_uint32 *minor, struct signet_tls *t,
                                "acceptor's certificate against", target->value);
         return GSS_S_COMPLETE;
     case SIGNET_NAME_X509:
+        if (peer == NULL)
+            break;
         dn = name_to_dn(X509_get_subject_name(peer));
         ok = dn != NULL && strcmp(dn, target->value) == 0;
         free(dn);
         break;
-    case SIGNET_NAME_USER: {
-        char *cn = cert_local_hint(peer);
-
+    case SIGNET_NAME_USER:
+        if (peer == NULL)
+            break;
+        cn = cert_cn(peer);
         ok = X509_check_email(peer, target->value, 0, 0) == 1 ||
              (cn != NULL && strcmp(cn, target->value) == 0);
         free(cn);
         break;
-    }
-    default:
-        ok = 1;
+    case SIGNET_NAME_PSK:
+    case SIGNET_NAME_ANONYMOUS:
         break;
     }
+    ERR_clear_error();
     if (!ok)
         return signet_fail(minor, GSS_S_DEFECTIVE_CREDENTIAL,
                            SIGNET_ERR_CERT_NAME_MISMATCH,
+                           peer == NULL ?
+                           "the acceptor authenticated with a pre-shared key, "
+                           "not with a certificate for target name %s" :
                            "the acceptor's certificate does not match target name %s",
                            target->value);
     return GSS_S_COMPLETE;
@@ -912,24 +1087,33 @@ OM_uint32
 signet_tls_hash_bindings(OM_uint32 *minor, const gss_channel_bindings_t cb,
                          uint8_t hash[32])
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t n[4];
+    static const char label[] = "signet channel bindings";
+    signet_buf b;
     int ok;
 
-    if (md == NULL)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
-#define PUT32(v) (signet_store_u32(n, (uint32_t)(v)), EVP_DigestUpdate(md, n, 4))
-#define PUTBUF(b) (PUT32((b).length) && \
-                   ((b).length == 0 || EVP_DigestUpdate(md, (b).value, (b).length)))
-    ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
-         EVP_DigestUpdate(md, "signet channel bindings", 23) &&
-         PUT32(cb->initiator_addrtype) && PUTBUF(cb->initiator_address) &&
-         PUT32(cb->acceptor_addrtype) && PUTBUF(cb->acceptor_address) &&
-         PUTBUF(cb->application_data) &&
-         EVP_DigestFinal_ex(md, hash, NULL);
-#undef PUT32
-#undef PUTBUF
-    EVP_MD_CTX_free(md);
+    if ((cb->initiator_address.length != 0 && cb->initiator_address.value == NULL) ||
+        (cb->acceptor_address.length != 0 && cb->acceptor_address.value == NULL) ||
+        (cb->application_data.length != 0 && cb->application_data.value == NULL) ||
+        cb->initiator_address.length > UINT32_MAX ||
+        cb->acceptor_address.length > UINT32_MAX ||
+        cb->application_data.length > UINT32_MAX)
+        return signet_fail(minor, GSS_S_CALL_INACCESSIBLE_READ,
+                           SIGNET_ERR_BAD_ARGUMENT,
+                           "the channel bindings hold a NULL buffer or one "
+                           "longer than 4 GiB");
+    /* label || for each field: u32 (type or length) || bytes */
+    signet_buf_init(&b);
+    signet_put_bytes(&b, label, sizeof(label) - 1);
+    signet_put_u32(&b, cb->initiator_addrtype);
+    signet_put_u32(&b, (uint32_t)cb->initiator_address.length);
+    signet_put_bytes(&b, cb->initiator_address.value, cb->initiator_address.length);
+    signet_put_u32(&b, cb->acceptor_addrtype);
+    signet_put_u32(&b, (uint32_t)cb->acceptor_address.length);
+    signet_put_bytes(&b, cb->acceptor_address.value, cb->acceptor_address.length);
+    signet_put_u32(&b, (uint32_t)cb->application_data.length);
+    signet_put_bytes(&b, cb->application_data.value, cb->application_data.length);
+    ok = !b.err && signet_sha256(b.data, b.len, hash) == 0;
+    signet_buf_clear(&b);
     if (!ok)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                            "cannot hash the channel bindings");
@@ -959,7 +1143,7 @@ name_hash(const X509_NAME *name, uint8_t out[32])
 
     if (!X509_NAME_get0_der(name, &der, &len))
         return -1;
-    return EVP_Digest(der, len, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    return signet_sha256(der, len, out);
 }
 
 static struct signet_reval *

@@ -18,6 +18,8 @@ struct signet_settings {
     const char *crl_file;
     const char *psk_file;
     const char *psk_identity;
+    const char *x509_localname;         /* "none", "cn" or "email" */
+    const char *x509_localname_issuer;  /* PEM CAs the rule is limited to */
 };
 
 /* Loads certificate/key/anchors/CRLs into cred->tls and sets
@@ -77,13 +79,16 @@ OM_uint32 signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *tls,
 OM_uint32 signet_tls_reval_new(OM_uint32 *minor, struct signet_tls *tls,
                                const char *crl_file, uint32_t interval,
                                struct signet_reval **out);
+/* What this side authenticated as: psk:<identity> for a PSK handshake, else
+ * the subject of the certificate it presented; *host_ok says whether that
+ * certificate is valid for host (RFC 6125 rules; 0 for PSKs). */
+OM_uint32 signet_tls_own_name(OM_uint32 *minor, struct signet_tls *tls,
+                              const char *host, int *host_ok, signet_name **out);
 /* The PSK identity the handshake used, or NULL for certificates. */
 const char *signet_tls_psk_identity(struct signet_tls *tls);
 /* TLS exporter (RFC 8446 7.5). */
 OM_uint32 signet_tls_export(OM_uint32 *minor, struct signet_tls *tls,
                             const char *label, uint8_t *out, size_t len);
-/* SHA-256 of a context token (to recognise one processed twice). */
-int signet_token_digest(const void *in, size_t len, uint8_t out[32]);
 /* SHA-256 over an encoding of channel bindings (RFC 4121 4.1.1.2 fields). */
 /* The peer certificate against a non-host target name (initiator). */
 OM_uint32 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *tls,

@@ -1,11 +1,17 @@
 /*
  * util.c - bounded parsing cursor, growable buffer and GSS helpers.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/crypto.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "signet.h"
+#include "crypto.h"
 
 void
 signet_cursor_init(signet_cursor *c, const void *data, size_t len)
@@ -120,7 +126,7 @@ signet_buf_reserve(signet_buf *b, size_t n)
         }
         if (b->data != NULL) {
             memcpy(p, b->data, b->len);
-            OPENSSL_cleanse(b->data, b->cap);
+            signet_wipe(b->data, b->cap);
             free(b->data);
         }
         b->data = p;
@@ -198,7 +204,7 @@ void
 signet_buf_clear(signet_buf *b)
 {
     if (b->data != NULL) {
-        OPENSSL_cleanse(b->data, b->cap);
+        signet_wipe(b->data, b->cap);
         free(b->data);
     }
     signet_buf_init(b);
@@ -394,4 +400,107 @@ signet_token_unframe(const void *tok, size_t toklen, const uint8_t **inner,
     *inner = c.p;
     *len = c.left;
     return 0;
+}
+
+/* ---- local files ---------------------------------------------------------- */
+
+int
+signet_file_read(const char *path, size_t max, unsigned flags, char **data,
+                 size_t *len, char *why, size_t whylen)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    ssize_t n;
+    int fd = -1, err = 0;
+
+    *data = NULL;
+    *len = 0;
+    if (why != NULL && whylen != 0)
+        why[0] = '\0';
+    /* O_NONBLOCK: opening a FIFO or a device never waits for a writer. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        err = errno;
+        snprintf(why, whylen, "cannot open %s: %s", path, strerror(err));
+        goto done;
+    }
+    if (fstat(fd, &st) != 0) {
+        err = errno;
+        snprintf(why, whylen, "cannot read %s: %s", path, strerror(err));
+        goto done;
+    }
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) {
+        /* /dev/null: an empty file (SIGNET_CONFIG=/dev/null turns the
+         * configuration file off). */
+        buf = calloc(1, 1);
+        if (buf == NULL)
+            err = ENOMEM;
+        *data = buf;
+        buf = NULL;
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        err = EINVAL;
+        snprintf(why, whylen, "%s is not a regular file", path);
+        goto done;
+    }
+    if ((flags & SIGNET_FILE_PRIVATE) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
+        err = EPERM;
+        snprintf(why, whylen, "%s is accessible by group or others (chmod 600 it)",
+                 path);
+        goto done;
+    }
+    if ((flags & SIGNET_FILE_NOT_WORLD_WRITABLE) && (st.st_mode & S_IWOTH)) {
+        err = EPERM;
+        snprintf(why, whylen, "%s is writable by others (chmod o-w it)", path);
+        goto done;
+    }
+    if ((uint64_t)st.st_size > max) {
+        err = EFBIG;
+        snprintf(why, whylen, "%s is larger than %zu bytes", path, max);
+        goto done;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        err = ENOMEM;
+        snprintf(why, whylen, "out of memory reading %s", path);
+        goto done;
+    }
+    /* A file that grows while it is read is read up to its size at
+     * fstat time: never past what was allocated. */
+    for (;;) {
+        n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            snprintf(why, whylen, "cannot read %s: %s", path, strerror(err));
+            goto done;
+        }
+        got += (size_t)n;
+        if (n == 0 || got == (size_t)st.st_size)
+            break;
+    }
+    buf[got] = '\0';
+    *data = buf;
+    *len = got;
+    buf = NULL;
+done:
+    if (buf != NULL) {
+        signet_wipe(buf, (size_t)st.st_size);
+        free(buf);
+    }
+    if (fd >= 0)
+        close(fd);
+    return err;
+}
+
+void
+signet_file_free(char *data, size_t len)
+{
+    if (data == NULL)
+        return;
+    signet_wipe(data, len);
+    free(data);
 }

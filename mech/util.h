@@ -78,4 +78,18 @@ OM_uint32 signet_token_frame(OM_uint32 *minor, const void *inner, size_t len,
 int signet_token_unframe(const void *tok, size_t toklen,
                          const uint8_t **inner, size_t *len);
 
+/*
+ * Local files (configuration, PSK files, maps) are read whole through
+ * signet_file_read: it never blocks (a FIFO or device is refused, not
+ * waited on), reads at most max bytes, and can require private modes.
+ * Returns 0 with *data malloc'ed and NUL-terminated after *len bytes, or
+ * an errno value with a sentence naming the file in why.  Free with
+ * signet_file_free (which wipes: the file may hold keys).
+ */
+#define SIGNET_FILE_PRIVATE 0x01             /* no group or other access */
+#define SIGNET_FILE_NOT_WORLD_WRITABLE 0x02  /* others may not write it */
+int signet_file_read(const char *path, size_t max, unsigned flags, char **data,
+                     size_t *len, char *why, size_t whylen);
+void signet_file_free(char *data, size_t len);
+
 #endif

@@ -22,11 +22,15 @@ EXPIRED = "expired"
 HOST_MISMATCH = "does not match"
 WRONG_PSK = "pre-shared key"
 UNKNOWN_PSK = "unknown pre-shared key identity"
+# What an initiator is told of either PSK refusal (no identity oracle).
+PSK_REJECTED = "the pre-shared key was rejected"
 
 
-def expect_failure(hs, side, major, text, peer=True):
+def expect_failure(hs, side, major, text, peer=True, peer_text=None):
     """The handshake failed first on side ('init'/'acc') with major/text;
-    if peer, the error token reached the other side, which failed alike."""
+    if peer, the error token reached the other side, which failed alike
+    (with peer_text, when the peer is told less than the failing side
+    knows)."""
     assert not hs.ok, "handshake unexpectedly succeeded"
     failed_side, ans = hs.failed
     assert failed_side == side, "expected the %s side to fail, but %s failed: %s %s" % (
@@ -37,7 +41,9 @@ def expect_failure(hs, side, major, text, peer=True):
             "%s side failed without an error token for its peer" % side)
         assert hs.peer_failed, "error token was not delivered"
         op, pans = hs.peer_failed
-        assert_gss_error(pans, major, text, what="peer (%s) of failing %s" % (op, side))
+        assert_gss_error(pans, major, peer_text or text,
+                         what="peer (%s) of failing %s" % (op, side))
+        return pans
 
 
 def start_pair(peers, env_for, ini_settings, acc_settings):
@@ -138,14 +144,33 @@ def test_wrong_psk(psk, env_for, peers):
     ini, acc = start_pair(peers, env_for, {"psk_file": psk.wrong_key},
                           {"psk_file": psk.server})
     hs = handshake(ini, acc)
-    expect_failure(hs, "acc", GSS_S_DEFECTIVE_CREDENTIAL, WRONG_PSK)
+    expect_failure(hs, "acc", GSS_S_DEFECTIVE_CREDENTIAL,
+                   "does not match the acceptor's key", peer_text=PSK_REJECTED)
 
 
 def test_unknown_psk_identity(psk, env_for, peers):
     ini, acc = start_pair(peers, env_for, {"psk_file": psk.unknown},
                           {"psk_file": psk.server})
     hs = handshake(ini, acc)
-    expect_failure(hs, "acc", GSS_S_DEFECTIVE_CREDENTIAL, UNKNOWN_PSK)
+    expect_failure(hs, "acc", GSS_S_DEFECTIVE_CREDENTIAL, UNKNOWN_PSK,
+                   peer_text=PSK_REJECTED)
+
+
+def test_psk_refusals_are_indistinguishable_to_the_initiator(psk, env_for, peers):
+    """An unknown identity and a wrong key give the initiator the same
+    status, code and text (no oracle of which identities exist); only the
+    acceptor's own status tells them apart."""
+    seen = {}
+    for case, key_file in (("unknown", psk.unknown), ("wrong", psk.wrong_key)):
+        ini, acc = start_pair(peers, env_for, {"psk_file": key_file},
+                              {"psk_file": psk.server})
+        hs = handshake(ini, acc)
+        pans = expect_failure(hs, "acc", GSS_S_DEFECTIVE_CREDENTIAL, None,
+                              peer_text=PSK_REJECTED)
+        seen[case] = (pans["major"], pans["minor_text"], hs.failed[1]["minor_text"])
+    assert seen["unknown"][:2] == seen["wrong"][:2], seen
+    assert seen["unknown"][2] != seen["wrong"][2], seen
+    assert "dave" not in seen["unknown"][1] and "'" not in seen["unknown"][1], seen
 
 
 def test_psk_initiator_against_certificate_only_acceptor(pki, psk, env_for, peers):
@@ -417,12 +442,15 @@ def test_truncated_message_tokens(mode_pair):
 def test_sample_programs_report_failures(case, pki, psk, env_for, gss_server):
     """gss-server/gss-client show the display_status texts on both sides."""
     service = "host@localhost"
+    ctext = None
     if case == "untrusted":
         senv, cenv, text = pki.server_settings(), pki.client_settings(ca_file=pki.ca2), NOT_TRUSTED
     elif case == "wrong_psk":
         senv, cenv, text = {"psk_file": psk.server}, {"psk_file": psk.wrong_key}, WRONG_PSK
+        ctext = PSK_REJECTED
     elif case == "unknown_psk":
         senv, cenv, text = {"psk_file": psk.server}, {"psk_file": psk.unknown}, UNKNOWN_PSK
+        ctext = PSK_REJECTED
     else:
         # the acceptor only acquires a certificate matching its own name, so
         # gss-server runs as host@other.example; the client wants localhost
@@ -434,7 +462,7 @@ def test_sample_programs_report_failures(case, pki, psk, env_for, gss_server):
     rc, out, err = srv.finish()
     assert client.returncode == 1, client.stdout
     assert "GSS-API error initializing context" in client.stdout, client.stdout
-    assert text in client.stdout, client.stdout
+    assert (ctext or text) in client.stdout, client.stdout
     assert "GSS-API error accepting context" in out, out
     assert text in out, out
     assert "Accepted connection" not in out

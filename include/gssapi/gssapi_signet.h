@@ -118,6 +118,9 @@ enum signet_minor {
     SIGNET_ERR_CONFIG,
     SIGNET_ERR_UNSUPPORTED,
     SIGNET_ERR_DELEGATION,
+    SIGNET_ERR_PSK_REJECTED,       /* what an initiator learns of a PSK refusal */
+    SIGNET_ERR_PEER_FAILED,        /* the peer failed for a reason it keeps */
+    SIGNET_ERR_ALREADY_IMPORTED,   /* an exported context imported twice */
     SIGNET_ERR_LAST
 };
 
