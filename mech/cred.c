@@ -372,7 +372,8 @@ done:
  * file or directory one names, so a changed setting, a replaced or
  * rewritten file, or a chmod gives a fresh credential.
  */
-static pthread_mutex_t default_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Fork-safe: a child never inherits it held (fork.h). */
+static signet_forklock default_lock = SIGNET_FORKLOCK_INIT;
 static struct {
     signet_cred *cred;
     uint8_t key[32];
@@ -389,24 +390,24 @@ signet_cred_default(OM_uint32 *minor, gss_cred_usage_t usage, signet_cred **out)
     *out = NULL;
     if (signet_settings_digest(key) != 0)
         return acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
-    pthread_mutex_lock(&default_lock);
+    signet_forklock_lock(&default_lock);
     if (default_cache[slot].cred != NULL &&
         memcmp(default_cache[slot].key, key, sizeof(key)) == 0) {
         *out = signet_cred_ref(default_cache[slot].cred);
-        pthread_mutex_unlock(&default_lock);
+        signet_forklock_unlock(&default_lock);
         *minor = 0;
         return GSS_S_COMPLETE;
     }
-    pthread_mutex_unlock(&default_lock);
+    signet_forklock_unlock(&default_lock);
     /* Load outside the lock: slow, and may fail. */
     major = acquire(minor, NULL, usage, GSS_C_NO_CRED_STORE, out);
     if (major != GSS_S_COMPLETE)
         return major;
-    pthread_mutex_lock(&default_lock);
+    signet_forklock_lock(&default_lock);
     old = default_cache[slot].cred;
     default_cache[slot].cred = signet_cred_ref(*out);
     memcpy(default_cache[slot].key, key, sizeof(key));
-    pthread_mutex_unlock(&default_lock);
+    signet_forklock_unlock(&default_lock);
     signet_cred_free(&old);
     return GSS_S_COMPLETE;
 }

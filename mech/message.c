@@ -119,19 +119,20 @@ signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
     atomic_init(&msg->counter, 0);
     msg->send_base = 0;
     msg->made_before = 0;
-    msg->token_limit = ctx->rekey_limit;
+    atomic_init(&msg->token_limit, ctx->rekey_limit);
+    signet_fork_init();
+    atomic_init(&msg->fork_events, signet_fork_events_now());
+    msg->fork_lineage = atomic_load(&signet_fork_lineage);
     msg->datagram = (ctx->flags & GSS_C_DATAGRAM_FLAG) != 0;
     atomic_init(&msg->dgram_next, 0);
     if (signet_seqstate_init(&msg->recv, 0,
                              (ctx->flags & GSS_C_REPLAY_FLAG) != 0,
                              (ctx->flags & GSS_C_SEQUENCE_FLAG) != 0, 1,
-                             ctx->replay_window) != 0 ||
-        pthread_mutex_init(&msg->lock, NULL) != 0) {
+                             ctx->replay_window) != 0) {
         major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
                             "could not set up the receive window");
         goto fail;
     }
-    msg->lock_ready = 1;
     msg->ready = 1;
     *minor = 0;
     return GSS_S_COMPLETE;
@@ -146,8 +147,6 @@ signet_msg_clear(signet_msg *msg)
     if (msg == NULL)
         return;
     signet_key_owner_retire(&msg->owner);
-    if (msg->lock_ready)
-        pthread_mutex_destroy(&msg->lock);
     signet_wipe(msg, sizeof(*msg));
 }
 
@@ -176,6 +175,80 @@ resolve_qop(OM_uint32 *minor, const signet_ctx *ctx, gss_qop_t qop_req,
 }
 
 /*
+ * The first token after a fork() (docs/tokens.md, section 5, "fork"): in a
+ * child, the context becomes a new instance (fresh random INSTANCE, COUNTER
+ * 0, sequence numbers and the message count continuing from the fork), so
+ * that no nonce the parent uses is used again.  With rekey_limit set, the
+ * tokens left are shared out: each fork halves what remains on both sides,
+ * so that all copies together never exceed the limit.  Runs once per
+ * context per fork, under the context's fork-safe lock; other threads of
+ * the process wait for it, since they too see the new generation.
+ */
+static OM_uint32
+after_fork(OM_uint32 *minor, signet_msg *msg)
+{
+    uint32_t events, lineage, n;
+    uint64_t c, made, limit, left;
+    uint8_t id[8];
+    OM_uint32 major = GSS_S_COMPLETE;
+
+    signet_forklock_lock(&msg->lock);
+    events = signet_fork_events_now();
+    if (atomic_load_explicit(&msg->fork_events, memory_order_relaxed) == events)
+        goto done;              /* another thread did it */
+    lineage = atomic_load_explicit(&signet_fork_lineage, memory_order_acquire);
+    if (lineage != msg->fork_lineage) {
+        /* The child's copy: no other thread of this process has taken a
+         * number since the fork, as they all wait here. */
+        if (signet_random(id, sizeof(id)) != 0) {
+            major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "the random generator failed");
+            goto unlock;
+        }
+        c = atomic_load_explicit(&msg->counter, memory_order_relaxed);
+        if (c > SIGNET_MSG_MAX_TOKENS)
+            c = SIGNET_MSG_MAX_TOKENS;
+        msg->send_base += c;
+        msg->made_before += c;
+        memcpy(msg->instance_id, id, sizeof(id));
+        atomic_store_explicit(&msg->counter, 0, memory_order_relaxed);
+        msg->fork_lineage = lineage;
+        signet_wipe(id, sizeof(id));
+    }
+    limit = atomic_load_explicit(&msg->token_limit, memory_order_relaxed);
+    if (limit != 0) {
+        n = events - atomic_load_explicit(&msg->fork_events, memory_order_relaxed);
+        made = msg->made_before +
+               atomic_load_explicit(&msg->counter, memory_order_relaxed);
+        left = limit > made ? limit - made : 0;
+        left = n >= 64 ? 0 : left >> n;
+        if (made + left == 0) {
+            /* Nothing left and nothing made: 0 would mean "no limit", so
+             * spend one counter value and allow none beyond it. */
+            atomic_fetch_add_explicit(&msg->counter, 1, memory_order_relaxed);
+            left = 1;
+        }
+        atomic_store_explicit(&msg->token_limit, made + left, memory_order_relaxed);
+    }
+done:
+    atomic_store_explicit(&msg->fork_events, events, memory_order_release);
+unlock:
+    signet_forklock_unlock(&msg->lock);
+    return major;
+}
+
+OM_uint32
+signet_msg_sync_fork(OM_uint32 *minor, signet_msg *msg)
+{
+    if (signet_fork_events_now() ==
+        atomic_load_explicit(&msg->fork_events, memory_order_acquire)) {
+        *minor = 0;
+        return GSS_S_COMPLETE;
+    }
+    return after_fork(minor, msg);
+}
+
+/*
  * Takes the number and nonce counter of the next token this instance
  * makes.  seq_in is the caller's number (datagram contexts) or NULL.
  */
@@ -183,21 +256,28 @@ static OM_uint32
 take_number(OM_uint32 *minor, signet_msg *msg, const uint64_t *seq_in,
             uint64_t *seq, uint32_t *ctr)
 {
-    uint64_t c = atomic_fetch_add_explicit(&msg->counter, 1,
-                                           memory_order_relaxed);
+    OM_uint32 major;
+    uint64_t c, limit;
 
+    /* One atomic load: has this process forked (or been forked) since the
+     * context last looked? */
+    major = signet_msg_sync_fork(minor, msg);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    c = atomic_fetch_add_explicit(&msg->counter, 1, memory_order_relaxed);
     if (c >= SIGNET_MSG_MAX_TOKENS)
         return signet_fail(minor, GSS_S_CONTEXT_EXPIRED,
                            SIGNET_ERR_RENEGOTIATE,
                            "this context has made 2^32 tokens, the limit "
                            "of one instance: establish a new context");
-    if (msg->token_limit != 0 && msg->made_before + c >= msg->token_limit)
+    limit = atomic_load_explicit(&msg->token_limit, memory_order_relaxed);
+    if (limit != 0 && msg->made_before + c >= limit)
         return signet_fail(minor, GSS_S_CONTEXT_EXPIRED,
                            SIGNET_ERR_RENEGOTIATE,
                            "this context has protected %llu messages, its "
-                           "rekey_limit: renegotiation required (establish a "
-                           "new context)",
-                           (unsigned long long)msg->token_limit);
+                           "share of rekey_limit: renegotiation required "
+                           "(establish a new context)",
+                           (unsigned long long)limit);
     *ctr = (uint32_t)c;
     if (!msg->datagram)
         *seq = msg->send_base + c;
@@ -300,9 +380,9 @@ window_check(signet_msg *msg, uint64_t seq)
 
     if (!msg->recv.do_replay && !msg->recv.do_sequence)
         return GSS_S_COMPLETE;
-    pthread_mutex_lock(&msg->lock);
+    signet_forklock_lock(&msg->lock);
     st = signet_seqstate_check(&msg->recv, seq);
-    pthread_mutex_unlock(&msg->lock);
+    signet_forklock_unlock(&msg->lock);
     return st;
 }
 

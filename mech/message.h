@@ -14,12 +14,12 @@
 #ifndef SIGNET_MESSAGE_H
 #define SIGNET_MESSAGE_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <gssapi/gssapi.h>
 
 #include "seqstate.h"
+#include "fork.h"
 
 struct signet_key_owner;
 
@@ -45,18 +45,23 @@ typedef struct signet_msg {
     /* Sending.  Every token this instance makes takes one value of
      * counter; in stream mode its sequence number is send_base + that
      * value, and its nonce is instance_id || (uint32_t)value. */
-    uint8_t instance_id[8];    /* random, new at setup and at each import */
+    uint8_t instance_id[8];    /* random, new at setup, at each import and
+                                  in a fork()ed child */
     _Atomic uint64_t counter;
     uint64_t send_base;
-    uint64_t made_before;      /* tokens made by earlier instances (export) */
-    uint64_t token_limit;      /* rekey_limit: tokens the keys may protect
-                                  in all, 0 = only the per-instance limit */
+    uint64_t made_before;      /* tokens made by earlier instances (export,
+                                  fork) */
+    _Atomic uint64_t token_limit; /* rekey_limit: tokens the keys may protect
+                                  in all, 0 = only the per-instance limit;
+                                  shared out between the processes at a
+                                  fork */
+    _Atomic uint32_t fork_events; /* signet_fork_events when last checked */
+    uint32_t fork_lineage;        /* signet_fork_lineage of this instance */
     int datagram;              /* GSS_C_DATAGRAM_FLAG: caller numbers */
     _Atomic uint64_t dgram_next;  /* next number when the caller gives none */
 
-    /* Receiving. */
-    pthread_mutex_t lock;      /* guards recv */
-    int lock_ready;
+    /* Receiving, and the change of instance after a fork. */
+    signet_forklock lock;      /* guards recv and the fork change */
     signet_seqstate recv;
 } signet_msg;
 
@@ -72,6 +77,11 @@ OM_uint32 signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
  * keyed contexts for them are freed now, other threads' at their next
  * per-message call (crypto.h). */
 void signet_msg_clear(signet_msg *msg);
+
+/* Applies a fork() this process took part in since the context last
+ * looked (a new instance in a child, rekey_limit shared out): message.c
+ * does it before every token, serialize.c before an export. */
+OM_uint32 signet_msg_sync_fork(OM_uint32 *minor, signet_msg *msg);
 
 /* Tokens one instance may make before it must be replaced (2^32). */
 #define SIGNET_MSG_MAX_TOKENS ((uint64_t)1 << 32)

@@ -3,8 +3,9 @@
  * tokens (RFC 2743 section 1.2.3), over a ring-bitmap sliding window.
  *
  * Numbers are taken relative to the first expected number (base), as MIT's
- * util_seqstate.c does, so that wraparound needs no special case: a
- * relative number at or beyond "next" is new, one below it is in the past.
+ * util_seqstate.c does, and compared modulo the number space (2^64 or
+ * 2^32): a number less than half the space ahead of "next" is new, any
+ * other is in the past, so no number can wrap the window round.
  * Bit (rel mod window) of the ring records whether rel was seen; it is
  * cleared as the window slides over it.  Because the window divides 2^32,
  * positions stay consistent when relative numbers wrap.
@@ -65,9 +66,14 @@ seq_check(signet_seqstate *st, uint64_t seqnum, int record)
         return GSS_S_COMPLETE;
 
     rel = (seqnum - st->base) & st->mask;
-    if (rel >= st->next) {
+    /* Forward distance from the expected number, modulo the number space:
+     * less than half the space ahead is new; half or more is in the past.
+     * (Without this, a number like 2^64-1 would slide the window past the
+     * end of the space, wrap "next" to 0 and make every old number look
+     * new again.) */
+    gap = (rel - st->next) & st->mask;
+    if (gap <= st->mask >> 1) {
         /* The expected number or a later one: slide the window to it. */
-        gap = rel - st->next;
         if (record) {
             if (gap >= st->window) {
                 memset(st->seen, 0, sizeof(st->seen));
@@ -83,7 +89,7 @@ seq_check(signet_seqstate *st, uint64_t seqnum, int record)
     }
 
     /* In the past: back >= 1 numbers behind the expected one. */
-    back = st->next - rel;
+    back = (st->next - rel) & st->mask;
     if (back > st->window)
         return st->do_sequence ? GSS_S_UNSEQ_TOKEN : GSS_S_OLD_TOKEN;
     if (bit_get(st, rel)) {

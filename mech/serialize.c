@@ -18,7 +18,78 @@
 #include "crypto.h"
 
 #define EXPORT_MAGIC "SGNX"
-#define EXPORT_VERSION 4
+#define EXPORT_VERSION 5
+#define EXPORT_ID_LEN 16
+
+/*
+ * Exported contexts with a rekey_limit imported in this process, by their
+ * random export id: a second import of one token in one process is
+ * refused, so that one process cannot hold two copies that each spend the
+ * whole remaining budget (docs/tokens.md, "Usage limits").  Across
+ * processes this cannot be enforced: whoever holds the token holds the
+ * keys.  An open-addressed set that only grows (16 bytes per import of a
+ * limited context).
+ */
+static signet_forklock imported_lock = SIGNET_FORKLOCK_INIT;
+static uint8_t (*imported)[EXPORT_ID_LEN];
+static size_t imported_cap, imported_n;
+
+static int
+id_is_empty(const uint8_t *id)
+{
+    static const uint8_t zero[EXPORT_ID_LEN];
+
+    return memcmp(id, zero, EXPORT_ID_LEN) == 0;
+}
+
+/* Inserts id; 1 if it was new, 0 if present, -1 when out of memory. */
+static int
+imported_insert_locked(const uint8_t *id)
+{
+    uint8_t (*grown)[EXPORT_ID_LEN], (*old)[EXPORT_ID_LEN];
+    size_t i, j, cap, oldcap;
+
+    if (imported_n + 1 > imported_cap / 2) {
+        cap = imported_cap != 0 ? 2 * imported_cap : 64;
+        grown = calloc(cap, EXPORT_ID_LEN);
+        if (grown == NULL)
+            return -1;
+        old = imported;
+        oldcap = imported_cap;
+        imported = grown;
+        imported_cap = cap;
+        imported_n = 0;
+        for (i = 0; i < oldcap; i++) {
+            if (!id_is_empty(old[i]))
+                (void)imported_insert_locked(old[i]);
+        }
+        free(old);
+    }
+    j = (size_t)signet_load_u64(id) & (imported_cap - 1);
+    for (i = 0; i < imported_cap; i++, j = (j + 1) & (imported_cap - 1)) {
+        if (id_is_empty(imported[j])) {
+            memcpy(imported[j], id, EXPORT_ID_LEN);
+            imported_n++;
+            return 1;
+        }
+        if (memcmp(imported[j], id, EXPORT_ID_LEN) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static int
+imported_insert(const uint8_t *id)
+{
+    int r;
+
+    if (id_is_empty(id))
+        return 1;               /* never drawn: nothing to remember */
+    signet_forklock_lock(&imported_lock);
+    r = imported_insert_locked(id);
+    signet_forklock_unlock(&imported_lock);
+    return r;
+}
 
 static void
 put_name(OM_uint32 *minor, signet_buf *b, const signet_name *name)
@@ -77,6 +148,7 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
     signet_msg *msg;
     const signet_seqstate *rs;
     signet_buf b;
+    uint8_t export_id[EXPORT_ID_LEN];
     uint32_t i;
 
     signet_buf_init(&b);
@@ -103,10 +175,21 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
     major = signet_ctx_check(&minor, ctx);
     if (major != GSS_S_COMPLETE)
         goto done;
+    /* A context inherited across fork() takes its share of rekey_limit
+     * (and, in a child, a new instance) before it is written out. */
+    major = signet_msg_sync_fork(&minor, msg);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (signet_random(export_id, sizeof(export_id)) != 0) {
+        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                            "the random generator failed");
+        goto done;
+    }
 
     rs = &msg->recv;
     signet_put_bytes(&b, EXPORT_MAGIC, 4);
     signet_put_u8(&b, EXPORT_VERSION);
+    signet_put_bytes(&b, export_id, sizeof(export_id));
     signet_put_u8(&b, ctx->initiator ? 1 : 0);
     signet_put_u8(&b, (uint8_t)ctx->state);
     signet_put_u32(&b, ctx->flags);
@@ -125,7 +208,7 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
                                             memory_order_relaxed));
     signet_put_u64(&b, msg->made_before +
                        atomic_load_explicit(&msg->counter, memory_order_relaxed));
-    signet_put_u64(&b, msg->token_limit);
+    signet_put_u64(&b, atomic_load_explicit(&msg->token_limit, memory_order_relaxed));
     signet_put_u8(&b, (uint8_t)rs->do_replay);
     signet_put_u8(&b, (uint8_t)rs->do_sequence);
     signet_put_u8(&b, rs->mask == UINT64_MAX ? 1 : 0);
@@ -157,7 +240,7 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     signet_ctx *ctx = NULL;
     signet_cursor c;
-    const uint8_t *magic, *secret_p;
+    const uint8_t *magic, *secret_p, *export_id;
     uint8_t secret[SIGNET_MSG_SECRET_LEN];
     uint8_t version, initiator, state, replay, sequence, wide;
     uint64_t send_next, dgram_next, made, base, next, seen[SIGNET_SEQ_WORDS];
@@ -190,8 +273,9 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
                        interprocess_token->length);
     magic = signet_get_bytes(&c, 4);
     version = signet_get_u8(&c);
+    export_id = signet_get_bytes(&c, EXPORT_ID_LEN);
     if (magic == NULL || memcmp(magic, EXPORT_MAGIC, 4) != 0 ||
-        version != EXPORT_VERSION) {
+        version != EXPORT_VERSION || export_id == NULL) {
         major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
                             SIGNET_ERR_EXPORT_FORMAT,
                             "the token is not a Signet exported context of "
@@ -258,6 +342,23 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
                             "its QOP set 0x%x", ctx->qop_default,
                             ctx->qop_mask);
         goto done;
+    }
+    if (ctx->rekey_limit != 0) {
+        int r = imported_insert(export_id);
+
+        if (r < 0) {
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+            goto done;
+        }
+        if (r == 0) {
+            major = signet_fail(&minor, GSS_S_UNAVAILABLE,
+                                SIGNET_ERR_ALREADY_IMPORTED,
+                                "this exported context (with rekey_limit %llu) "
+                                "was already imported in this process: each "
+                                "export may be imported once per process",
+                                (unsigned long long)ctx->rekey_limit);
+            goto done;
+        }
     }
     /* New instance: fresh random instance id, nonce counter 0. */
     major = signet_msg_setup(&minor, ctx, secret, sizeof(secret));

@@ -1120,224 +1120,23 @@ signet_tls_hash_bindings(OM_uint32 *minor, const gss_channel_bindings_t cb,
     return GSS_S_COMPLETE;
 }
 
-/* ---- revalidation of an established context's peer ------------------------ */
-
-struct signet_reval {
-    char *crl_file;
-    uint32_t interval;            /* seconds between checks of the file */
-    pthread_mutex_t lock;         /* taken only by the thread that checks */
-    _Atomic int64_t next_check;   /* time of the next look at the file */
-    int64_t mtime_sec;            /* the CRL file version last read */
-    long mtime_nsec;
-    uint8_t issuer_hash[32];      /* SHA-256 of the DER issuer name */
-    uint8_t serial[64];           /* DER content of the serial number */
-    size_t serial_len;
-    _Atomic int revoked;
-};
-
-static int
-name_hash(const X509_NAME *name, uint8_t out[32])
-{
-    const unsigned char *der;
-    size_t len;
-
-    if (!X509_NAME_get0_der(name, &der, &len))
-        return -1;
-    return signet_sha256(der, len, out);
-}
-
-static struct signet_reval *
-reval_alloc(const char *crl_file)
-{
-    struct signet_reval *r = calloc(1, sizeof(*r));
-
-    if (r == NULL)
-        return NULL;
-    r->crl_file = strdup(crl_file);
-    if (r->crl_file == NULL || pthread_mutex_init(&r->lock, NULL) != 0) {
-        free(r->crl_file);
-        free(r);
-        return NULL;
-    }
-    return r;
-}
+/* ---- the peer's certificates, for revalidation (reval.c) ------------------ */
 
 OM_uint32
 signet_tls_reval_new(OM_uint32 *minor, struct signet_tls *t,
                      const char *crl_file, uint32_t interval,
                      struct signet_reval **out)
 {
-    X509 *peer = SSL_get0_peer_certificate(t->ssl);
-    const ASN1_INTEGER *sn;
-    struct signet_reval *r;
+    X509 *peer = SSL_get0_peer_certificate(t->ssl), *issuer;
+    STACK_OF(X509) *chain;
 
     *out = NULL;
     if (peer == NULL || crl_file == NULL || SSL_session_reused(t->ssl))
         return GSS_S_COMPLETE;
-    sn = X509_get0_serialNumber(peer);
-    if ((size_t)ASN1_STRING_length(sn) > sizeof(r->serial))
-        return signet_fail(minor, GSS_S_DEFECTIVE_CREDENTIAL, SIGNET_ERR_CERT_INVALID,
-                           "the peer's certificate serial number is too long");
-    r = reval_alloc(crl_file);
-    if (r == NULL)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
-    r->interval = interval;
-    r->serial_len = (size_t)ASN1_STRING_length(sn);
-    memcpy(r->serial, ASN1_STRING_get0_data(sn), r->serial_len);
-    if (name_hash(X509_get_issuer_name(peer), r->issuer_hash) != 0) {
-        signet_reval_free(&r);
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                           "cannot hash the peer's issuer name");
-    }
-    /* The handshake used the CRLs loaded with the credential, which may
-     * be older than the file: the first check reads the file. */
-    r->mtime_sec = -1;
-    atomic_store(&r->next_check, (int64_t)time(NULL) + interval);
-    *out = r;
-    return GSS_S_COMPLETE;
-}
-
-/* Reads the CRL file; 1 if it lists the peer, 0 if not, -1 if unreadable. */
-static int
-crl_lists_peer(const struct signet_reval *r)
-{
-    BIO *b = BIO_new_file(r->crl_file, "r");
-    X509_CRL *crl;
-    X509_REVOKED *rev;
-    ASN1_INTEGER *sn;
-    uint8_t h[32];
-    int found = 0, any = 0;
-
-    if (b == NULL)
-        return -1;
-    sn = ASN1_INTEGER_new();
-    if (sn == NULL || !ASN1_STRING_set(sn, r->serial, (int)r->serial_len)) {
-        ASN1_INTEGER_free(sn);
-        BIO_free(b);
-        return -1;
-    }
-    while (!found && (crl = PEM_read_bio_X509_CRL(b, NULL, NULL, NULL)) != NULL) {
-        any = 1;
-        if (name_hash(X509_CRL_get_issuer(crl), h) == 0 &&
-            CRYPTO_memcmp(h, r->issuer_hash, sizeof(h)) == 0 &&
-            X509_CRL_get0_by_serial(crl, &rev, sn) == 1)
-            found = 1;
-        X509_CRL_free(crl);
-    }
-    ERR_clear_error();
-    ASN1_INTEGER_free(sn);
-    BIO_free(b);
-    return found ? 1 : any ? 0 : -1;
-}
-
-int
-signet_reval_revoked(struct signet_reval *r, time_t now)
-{
-    struct stat st;
-    int listed;
-
-    if (atomic_load_explicit(&r->revoked, memory_order_relaxed))
-        return 1;
-    if ((int64_t)now < atomic_load_explicit(&r->next_check, memory_order_relaxed))
-        return 0;
-    /* One thread looks at the file; the others go on meanwhile. */
-    if (pthread_mutex_trylock(&r->lock) != 0)
-        return 0;
-    atomic_store_explicit(&r->next_check, (int64_t)now + r->interval,
-                          memory_order_relaxed);
-    if (stat(r->crl_file, &st) == 0 &&
-        (st.st_mtim.tv_sec != r->mtime_sec || st.st_mtim.tv_nsec != r->mtime_nsec)) {
-        listed = crl_lists_peer(r);
-        if (listed >= 0) {
-            r->mtime_sec = st.st_mtim.tv_sec;
-            r->mtime_nsec = st.st_mtim.tv_nsec;
-        }
-        if (listed == 1) {
-            atomic_store(&r->revoked, 1);
-            signet_trace("the peer's certificate is listed in the reloaded CRL %s",
-                         r->crl_file);
-        } else if (listed < 0) {
-            signet_trace("cannot read CRL file %s; keeping the previous verdict",
-                         r->crl_file);
-        }
-    }
-    pthread_mutex_unlock(&r->lock);
-    return atomic_load(&r->revoked);
-}
-
-void
-signet_reval_free(struct signet_reval **rp)
-{
-    struct signet_reval *r;
-
-    if (rp == NULL || *rp == NULL)
-        return;
-    r = *rp;
-    pthread_mutex_destroy(&r->lock);
-    free(r->crl_file);
-    free(r);
-    *rp = NULL;
-}
-
-void
-signet_reval_encode(const struct signet_reval *r, signet_buf *b)
-{
-    if (r == NULL) {
-        signet_put_u8(b, 0);
-        return;
-    }
-    signet_put_u8(b, 1);
-    signet_put_string(b, r->crl_file);
-    signet_put_u32(b, r->interval);
-    signet_put_u64(b, (uint64_t)r->mtime_sec);
-    signet_put_u64(b, (uint64_t)r->mtime_nsec);
-    signet_put_bytes(b, r->issuer_hash, sizeof(r->issuer_hash));
-    signet_put_u8(b, (uint8_t)r->serial_len);
-    signet_put_bytes(b, r->serial, r->serial_len);
-    signet_put_u8(b, (uint8_t)atomic_load(&r->revoked));
-}
-
-int
-signet_reval_decode(signet_cursor *c, struct signet_reval **out)
-{
-    struct signet_reval *r;
-    char *path;
-    const uint8_t *p;
-    uint32_t len;
-    uint8_t present = signet_get_u8(c), revoked;
-
-    *out = NULL;
-    if (c->err || present > 1)
-        return -1;
-    if (present == 0)
-        return 0;
-    len = signet_get_u32(c);
-    if (c->err || len == 0 || len > 4096)
-        return -1;
-    path = signet_get_string(c, len);
-    if (path == NULL)
-        return -1;
-    r = reval_alloc(path);
-    free(path);
-    if (r == NULL)
-        return -1;
-    r->interval = signet_get_u32(c);
-    r->mtime_sec = (int64_t)signet_get_u64(c);
-    r->mtime_nsec = (long)signet_get_u64(c);
-    p = signet_get_bytes(c, sizeof(r->issuer_hash));
-    if (p != NULL)
-        memcpy(r->issuer_hash, p, sizeof(r->issuer_hash));
-    r->serial_len = signet_get_u8(c);
-    p = r->serial_len <= sizeof(r->serial) ? signet_get_bytes(c, r->serial_len) : NULL;
-    if (p != NULL)
-        memcpy(r->serial, p, r->serial_len);
-    revoked = signet_get_u8(c);
-    if (c->err || p == NULL || revoked > 1) {
-        signet_reval_free(&r);
-        return -1;
-    }
-    atomic_init(&r->revoked, revoked);
-    atomic_init(&r->next_check, 0); /* look at the file again at once */
-    *out = r;
-    return 0;
+    /* The issuer as verification found it: the next certificate of the
+     * verified chain (the leaf itself when it is a trust anchor). */
+    chain = SSL_get0_verified_chain(t->ssl);
+    issuer = chain != NULL && sk_X509_num(chain) > 1 ? sk_X509_value(chain, 1)
+                                                     : peer;
+    return signet_reval_new(minor, peer, issuer, crl_file, interval, out);
 }

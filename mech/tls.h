@@ -74,8 +74,8 @@ OM_uint32 signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *tls,
  * anonymous); *peer_expiry = peer certificate notAfter (0 if none). */
 OM_uint32 signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *tls,
                                signet_name **out, time_t *peer_expiry);
-/* Revalidation state for the peer's certificate, NULL when the peer used
- * no certificate or crl_file is NULL. */
+/* Revalidation state for the peer's certificate (reval.c), NULL when the
+ * peer used no certificate or crl_file is NULL. */
 OM_uint32 signet_tls_reval_new(OM_uint32 *minor, struct signet_tls *tls,
                                const char *crl_file, uint32_t interval,
                                struct signet_reval **out);
@@ -96,5 +96,12 @@ OM_uint32 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *tls,
 OM_uint32 signet_tls_hash_bindings(OM_uint32 *minor,
                                    const gss_channel_bindings_t cb,
                                    uint8_t hash[32]);
+
+/* reval.c: revalidation of leaf (issued by issuer) against crl_file. */
+struct x509_st;   /* OpenSSL's X509 */
+OM_uint32 signet_reval_new(OM_uint32 *minor, struct x509_st *leaf,
+                           struct x509_st *issuer,
+                           const char *crl_file, uint32_t interval,
+                           struct signet_reval **out);
 
 #endif

@@ -5,7 +5,7 @@
  * describe handshake steps and failure reasons; callers never pass key
  * material.
  *
- * This file depends on nothing else of Signet: the configuration reader
+ * This file depends on nothing else of Signet but fork.h's lock: the configuration reader
  * traces its own errors, so tracing must never read the configuration.
  * The trace file is opened without blocking (a FIFO without a reader is
  * refused, not waited on).
@@ -23,9 +23,10 @@
 #include <unistd.h>
 
 #include "signet.h"
+#include "fork.h"
 
 static pthread_once_t trace_once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+static signet_forklock trace_lock = SIGNET_FORKLOCK_INIT; /* fork-safe */
 static _Atomic(FILE *) trace_file;
 
 /* Opens path for appending; NULL if it cannot be used. */
@@ -99,13 +100,13 @@ signet_trace(const char *fmt, ...)
         return;
     f = atomic_load_explicit(&trace_file, memory_order_acquire);
     gettimeofday(&tv, NULL);
-    pthread_mutex_lock(&trace_lock);
+    signet_forklock_lock(&trace_lock);
     fprintf(f, "[%ld.%06ld] signet[%ld]: ", (long)tv.tv_sec,
             (long)tv.tv_usec, (long)getpid());
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);
     fputc('\n', f);
-    pthread_mutex_unlock(&trace_lock);
+    signet_forklock_unlock(&trace_lock);
     errno = saved;
 }

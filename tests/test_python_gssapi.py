@@ -198,8 +198,11 @@ def test_corrupt_export_token_is_refused(pki, env_for, peers):
     handshake_until_done(ini, acc)
     token = bytes.fromhex(acc.ok("export")["token"])
     other = peers(env, "importer")
+    # mechglue's prefix: a 4-byte OID length and the OID; then Signet's
+    # magic (4 bytes) and version: flip the version
+    version = 4 + int.from_bytes(token[:4], "big") + 4
     for bad in (token[: len(token) // 2], token[:-1], token + b"\0",
-                token[:20] + bytes([token[20] ^ 0xff]) + token[21:]):
+                token[:version] + bytes([token[version] ^ 0xff]) + token[version + 1:]):
         ans = other.call("import", token=bad.hex())
         assert not ans["ok"], "corrupt export token imported (len %d)" % len(bad)
     other.ok("import", token=token.hex())

@@ -980,7 +980,10 @@ test_export_import(void)
             c = import_ctx(&cut, &major);
             if (major == GSS_S_COMPLETE)
                 imported++;
-            else if (major != GSS_S_DEFECTIVE_TOKEN || c != NULL)
+            /* UNAVAILABLE: a flip that set rekey_limit, after an earlier
+             * one did, is a second import of one export (refused). */
+            else if ((major != GSS_S_DEFECTIVE_TOKEN &&
+                      major != GSS_S_UNAVAILABLE) || c != NULL)
                 ok = 0;
             signet_ctx_free(&c);
         }

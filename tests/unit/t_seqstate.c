@@ -23,6 +23,8 @@ enum { NO_SEQ = 0, DO_SEQ = 1 };
 enum width { NARROW = 0, WIDE = 1, BOTH = 2 };
 
 #define T40 ((uint64_t)1 << 40)
+#define H63 ((uint64_t)1 << 63)
+#define H31 ((uint64_t)1 << 31)
 
 struct step {
     uint64_t seqnum;
@@ -63,9 +65,32 @@ static const struct test {
     { "64-bit past 2^32 with gap", UINT32_MAX - 1, NO_REPLAY, DO_SEQ, WIDE, 64,
       { { UINT32_MAX - 1, NOERR }, { (uint64_t)UINT32_MAX + 1, GAP },
         { UINT32_MAX, UNSEQ }, { (uint64_t)UINT32_MAX + 2, NOERR } }, 4 },
-    { "64-bit 0 after 2^32-1 is far ahead", UINT32_MAX - 1, NO_REPLAY, DO_SEQ,
+    /* 0 is 2^32 - 2 numbers before the base: in the past, far behind the
+     * window (a forward distance of 2^63 or more is never "ahead"). */
+    { "64-bit 0 after 2^32-1 is far behind", UINT32_MAX - 1, NO_REPLAY, DO_SEQ,
       WIDE, 64,
-      { { UINT32_MAX - 1, NOERR }, { UINT32_MAX, NOERR }, { 0, GAP } }, 3 },
+      { { UINT32_MAX - 1, NOERR }, { UINT32_MAX, NOERR }, { 0, UNSEQ } }, 3 },
+    /* Issue 7 item 9: 2^64-1 must not wrap the window and re-admit old
+     * numbers. */
+    { "2^64-1 does not wrap the window (sequence)", 0, DO_REPLAY, DO_SEQ, WIDE, 64,
+      { { 0, NOERR }, { 1, NOERR }, { UINT64_MAX, UNSEQ }, { 0, REPLAY },
+        { 1, REPLAY }, { UINT64_MAX, REPLAY }, { 2, NOERR } }, 7 },
+    { "2^64-1 does not wrap the window (replay only)", 0, DO_REPLAY, NO_SEQ,
+      WIDE, 1024,
+      { { 0, NOERR }, { 1, NOERR }, { UINT64_MAX, NOERR }, { 0, REPLAY },
+        { 1, REPLAY }, { 2, NOERR } }, 6 },
+    { "2^32-1 does not wrap a 32-bit window", 0, DO_REPLAY, DO_SEQ, NARROW, 64,
+      { { 0, NOERR }, { 1, NOERR }, { UINT32_MAX, UNSEQ }, { 0, REPLAY },
+        { 2, NOERR } }, 5 },
+    { "forward distance 2^63 is old", 0, DO_REPLAY, DO_SEQ, WIDE, 64,
+      { { 0, NOERR }, { ((uint64_t)1 << 63) + 1, UNSEQ }, { 1, NOERR },
+        { 0, REPLAY } }, 4 },
+    { "forward distance 2^63 - 1 is new", 0, DO_REPLAY, DO_SEQ, WIDE, 64,
+      { { 0, NOERR }, { (uint64_t)1 << 63, GAP },
+        { ((uint64_t)1 << 63) + 1, NOERR }, { (uint64_t)1 << 63, REPLAY } }, 4 },
+    { "forward distance 2^31 is old (32-bit)", 0, DO_REPLAY, NO_SEQ, NARROW, 64,
+      { { 0, NOERR }, { ((uint64_t)1 << 31) + 1, OLD }, { 1, NOERR },
+        { 0, REPLAY } }, 4 },
     { "repeat without replay flag", 250, NO_REPLAY, DO_SEQ, BOTH, 64,
       { { 250, NOERR }, { 250, UNSEQ } }, 2 },
     { "replay and sequence", 0, DO_REPLAY, DO_SEQ, BOTH, 64,
@@ -80,17 +105,17 @@ static const struct test {
       { { UINT64_MAX, GAP }, { UINT64_MAX - 2, UNSEQ }, { 0, NOERR },
         { UINT64_MAX, REPLAY }, { UINT64_MAX, REPLAY }, { 2, GAP },
         { 0, REPLAY }, { 1, UNSEQ }, { UINT64_MAX - 2, REPLAY },
-        { UINT64_MAX - 6, GAP } }, 10 },
+        { UINT64_MAX - 6, UNSEQ } }, 10 },
     { "replay across 32-bit wrap", UINT32_MAX - 5, DO_REPLAY, DO_SEQ, NARROW,
       64,
       { { UINT32_MAX, GAP }, { UINT32_MAX - 2, UNSEQ }, { 0, NOERR },
         { UINT32_MAX, REPLAY }, { UINT32_MAX, REPLAY }, { 2, GAP },
         { 0, REPLAY }, { 1, UNSEQ }, { UINT32_MAX - 2, REPLAY },
-        { UINT32_MAX - 6, GAP } }, 10 },
+        { UINT32_MAX - 6, UNSEQ } }, 10 },
     { "64-window edge", 1000, DO_REPLAY, NO_SEQ, BOTH, 64,
       { { 1163, NOERR }, { 1100, NOERR }, { 1100, REPLAY }, { 1163, REPLAY },
         { 1099, OLD }, { 1100, REPLAY }, { 1150, NOERR }, { 1150, REPLAY },
-        { 1000, OLD }, { 999, NOERR } }, 10 },
+        { 1000, OLD }, { 999, OLD } }, 10 },
 
     /* A gap of window-1 after two numbers: MIT's map would shift by 64 here
      * (undefined) and wrongly report 64 as seen. */
@@ -114,15 +139,15 @@ static const struct test {
     { "far jump 2^40, sequence", 0, DO_REPLAY, DO_SEQ, WIDE, 64,
       { { 0, NOERR }, { T40, GAP }, { T40, REPLAY }, { T40 - 1, UNSEQ },
         { 0, UNSEQ }, { T40 + 1, NOERR }, { T40 + 3, GAP } }, 7 },
-    { "far jump to 2^64-2", 0, DO_REPLAY, NO_SEQ, WIDE, 1024,
-      { { 0, NOERR }, { UINT64_MAX - 1, NOERR }, { UINT64_MAX - 1, REPLAY },
-        { UINT64_MAX - 2, NOERR }, { UINT64_MAX - 1025, OLD },
-        { UINT64_MAX - 1024, NOERR }, { UINT64_MAX - 1024, REPLAY },
+    /* The farthest jump ahead: a forward distance below 2^63 (2^31). */
+    { "far jump to 2^63-1", 0, DO_REPLAY, NO_SEQ, WIDE, 1024,
+      { { 0, NOERR }, { H63 - 1, NOERR }, { H63 - 1, REPLAY },
+        { H63 - 2, NOERR }, { H63 - 1025, OLD },
+        { H63 - 1024, NOERR }, { H63 - 1024, REPLAY },
         { 0, OLD } }, 8 },
-    /* After 2^32-1 a 32-bit sender wraps to 0: the expected number. */
-    { "far jump to 2^32-2 (32-bit)", 0, DO_REPLAY, DO_SEQ, NARROW, 64,
-      { { 0, NOERR }, { UINT32_MAX - 1, GAP }, { UINT32_MAX - 1, REPLAY },
-        { UINT32_MAX, NOERR }, { 0, NOERR }, { 0, REPLAY } }, 6 },
+    { "far jump to 2^31-1 (32-bit)", 0, DO_REPLAY, DO_SEQ, NARROW, 64,
+      { { 0, NOERR }, { H31 - 1, GAP }, { H31 - 1, REPLAY },
+        { H31, NOERR }, { H31 + 1, NOERR }, { 2, UNSEQ } }, 6 },
     /* The 1024-bit ring: positions left behind must be cleared. */
     { "1024-window edge and ring reuse", 0, DO_REPLAY, NO_SEQ, BOTH, 1024,
       { { 2000, NOERR }, { 977, NOERR }, { 976, OLD }, { 977, REPLAY },
