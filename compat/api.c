@@ -796,21 +796,36 @@ SetContextAttributesW(PCtxtHandle ph, ULONG attr, void *buf, ULONG size)
 
 /* ---- export / import ---------------------------------------------------------------------------- */
 
+/*
+ * The package may replace its context object while it exports (the GSS
+ * bridge continues in a re-imported GSS context), so the export holds the
+ * handle exclusively: calls on the same handle already inside the package
+ * finish first, calls arriving meanwhile wait, and then run on the context
+ * the export left.  With SECPKG_CONTEXT_EXPORT_DELETE_OLD a successful
+ * export deletes the handle in the same step that ends the exclusive hold,
+ * so the waiting calls return SEC_E_INVALID_HANDLE (docs/sspi.md, "Export
+ * and import").
+ */
 SECURITY_STATUS SEC_ENTRY
 ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedContext,
                       void **pToken)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_INVALID_HANDLE;
+    SECURITY_STATUS st;
 
+    st = sspi_handle_get_exclusive(SSPI_KIND_CTXT, phContext, &ref);
+    if (st != SEC_E_OK)
+        goto done;
     if (ref.pkg->user == NULL || ref.pkg->user->ExportContext == NULL)
         nt = SEC_E_UNSUPPORTED_FUNCTION;
     else
         nt = ref.pkg->user->ExportContext(ref.lsa, fFlags, pPackedContext, (PHANDLE)pToken);
-    sspi_handle_put(&ref);
-    if (NT_SUCCESS(nt) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD))
-        (void)sspi_handle_delete(SSPI_KIND_CTXT, phContext);
-    return sspi_status_from_nt(nt);
+    sspi_handle_put_exclusive(&ref, NT_SUCCESS(nt) &&
+                                    (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) != 0);
+    st = sspi_status_from_nt(nt);
+done:
+    return st;
 }
 
 static SECURITY_STATUS

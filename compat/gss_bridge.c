@@ -21,7 +21,9 @@
  *
  * Threads: after establishment a context's bridge object is read-only, so
  * MakeSignature/VerifySignature may run concurrently on one context as far as
- * the mechanism allows (Signet: yes; see docs/tokens.md section 8).
+ * the mechanism allows (Signet: yes; see docs/tokens.md section 8).  The one
+ * exception, ExportSecurityContext without DELETE_OLD, replaces c->ctx: the
+ * dispatcher runs it with the handle held exclusively (handles.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 #include <gssapi/gssapi_krb5.h>
 #include <gssapi/gssapi_signet.h>
 
+#include "crypto.h"      /* signet_wipe (the core is linked in) */
 #include "sspi_int.h"
 
 /* ---- packages ------------------------------------------------------------------- */
@@ -1288,47 +1291,65 @@ bridge_query_context(LSA_SEC_HANDLE h, ULONG attr, PVOID buffer)
 }
 
 /* ---- export / import ---------------------------------------------------------------------------- */
+/*
+ * gss_export_sec_context deletes the GSS context it exports.  Unless the
+ * caller asked for that (SECPKG_CONTEXT_EXPORT_DELETE_OLD), the bridge
+ * continues in a fresh import of the same token (for Signet a new instance:
+ * fresh nonces, sending SEQ continuing; docs/tokens.md section 10).  c->ctx
+ * changes here, so the dispatcher holds the handle exclusively for this
+ * call (api.c, handles.c): no other call on the context runs meanwhile.
+ * When the caller's copy cannot be allocated the context is re-imported
+ * even with DELETE_OLD: the call fails and the context goes on working.
+ * The mechanism's buffer held the context's keys: wiped before release.
+ */
 static NTSTATUS NTAPI
 bridge_export(LSA_SEC_HANDLE h, ULONG flags, PSecBuffer packed, PHANDLE token)
 {
     struct bridge_ctx *c = (struct bridge_ctx *)h;
-    const struct sspi_gss_ops *ops;
+    const struct sspi_gss_ops *ops = NULL;
     gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
     OM_uint32 major, minor = 0;
-    void *copy;
+    NTSTATUS nt = SEC_E_INVALID_HANDLE;
+    void *copy = NULL;
     size_t len;
 
     if (token != NULL)
         *token = NULL;
     if (c == NULL || !c->established)
-        return SEC_E_INVALID_HANDLE;
+        goto done;
+    nt = STATUS_INVALID_PARAMETER;
     if (packed == NULL)
-        return STATUS_INVALID_PARAMETER;
+        goto done;
     ops = c->pkg->ops;
     major = ops->export_sec_context(&minor, &c->ctx, &out);
-    if (major != GSS_S_COMPLETE)
-        return sspi_status_from_gss(major, minor, ops->signet_minor, 0);
+    if (major != GSS_S_COMPLETE) {
+        nt = sspi_status_from_gss(major, minor, ops->signet_minor, 0);
+        goto done;
+    }
     len = out.length;
     copy = malloc(len ? len : 1);
-    if (copy != NULL)
+    if (copy != NULL && len > 0)
         memcpy(copy, out.value, len);
-    /* gss_export_sec_context deleted the context: unless the caller asked
-     * for that (SECPKG_CONTEXT_EXPORT_DELETE_OLD), continue in a fresh
-     * import of the same state. */
-    if (!(flags & SECPKG_CONTEXT_EXPORT_DELETE_OLD))
-        major = ops->import_sec_context(&minor, &out, &c->ctx);
-    if (out.value != NULL) {
-        memset(out.value, 0, out.length);
-        ops->release_buffer(&minor, &out);
-    }
+    if (!(flags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) || copy == NULL)
+        (void)ops->import_sec_context(&minor, &out, &c->ctx);
+    /* Exported and deleted, or the re-import failed: no context left. */
+    if (c->ctx == GSS_C_NO_CONTEXT)
+        c->established = 0;
+    nt = SEC_E_INSUFFICIENT_MEMORY;
     if (copy == NULL)
-        return SEC_E_INSUFFICIENT_MEMORY;
+        goto done;
     packed->BufferType = SECBUFFER_TOKEN;
     packed->cbBuffer = (ULONG)len;
     packed->pvBuffer = copy;
-    if (major != GSS_S_COMPLETE)
-        c->established = 0;
-    return STATUS_SUCCESS;
+    copy = NULL;
+    nt = STATUS_SUCCESS;
+done:
+    free(copy);
+    if (out.value != NULL) {
+        signet_wipe(out.value, out.length);
+        ops->release_buffer(&minor, &out);
+    }
+    return nt;
 }
 
 static NTSTATUS

@@ -97,10 +97,21 @@ struct sspi_ref {
 SECURITY_STATUS sspi_handle_new(enum sspi_kind kind, const struct sspi_package *pkg,
                                 LSA_SEC_HANDLE lsa, PSecHandle out);
 /* Takes a reference: SEC_E_OK, or SEC_E_INVALID_HANDLE for NULL, unknown,
- * freed or other-kind handles.  Release with sspi_handle_put. */
+ * freed or other-kind handles.  Waits (yielding) while another thread holds
+ * the handle exclusively.  Release with sspi_handle_put.  Lock-free: one
+ * compare-and-swap when nobody holds the handle exclusively. */
 SECURITY_STATUS sspi_handle_get(enum sspi_kind kind, const SecHandle *h,
                                 struct sspi_ref *ref);
 void sspi_handle_put(struct sspi_ref *ref);
+/* Takes the handle exclusively: like sspi_handle_get, then waits until no
+ * other reference is left; until the release every other get on the handle
+ * waits.  Release with sspi_handle_put_exclusive; kill != 0 also deletes
+ * the handle (as sspi_handle_delete) in the same atomic step, so the
+ * waiters get SEC_E_INVALID_HANDLE.  The caller must hold no other
+ * reference on the same handle (it would wait for itself). */
+SECURITY_STATUS sspi_handle_get_exclusive(enum sspi_kind kind, const SecHandle *h,
+                                          struct sspi_ref *ref);
+void sspi_handle_put_exclusive(struct sspi_ref *ref, int kill);
 /* Invalidates the handle at once; the package object is released (context:
  * DeleteUserModeContext + DeleteContext; credential: FreeCredentialsHandle)
  * now, or by the last holder of a reference. */
