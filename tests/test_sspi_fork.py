@@ -5,11 +5,10 @@ docs/tokens.md section 5).
 tests/compat/t_sspi_fork.c establishes a pair, signs, forks, and signs the
 same message in parent and child on the inherited client context; the
 parent verifies every token on the server context and compares the nonces
-(token bytes 12..23).  Today the child continues the parent's instance
-(same INSTANCE, same COUNTER), so its tokens repeat the parent's nonces: the
-test is an expected failure until the core fix in mech/message.c lands.
-It fails as expected only through DuplicateNonce; anything else wrong (a
-call failing, a token not verifying, the child failing) is a real failure."""
+(token bytes 12..23).  The child's copy of the context becomes a new
+instance at its first token (mech/message.c, after_fork), so no nonce of
+the parent is used again; before that fix the child repeated the parent's
+nonces (DuplicateNonce)."""
 
 import sys
 from pathlib import Path
@@ -25,11 +24,9 @@ BEFORE_FORK = 2
 
 
 class DuplicateNonce(AssertionError):
-    """Two MIC tokens of one context share a nonce: the defect this test
-    documents (the only failure the xfail accepts)."""
+    """Two MIC tokens of one context share a nonce."""
 
 
-@pytest.mark.xfail(strict=True, raises=DuplicateNonce, reason="needs the core fork fix")
 def test_forked_child_never_reuses_a_nonce(env_for):
     proc = run([program("t_sspi_fork"), str(COUNT)], env_for(None), "t_sspi_fork")
     report = last_json(proc.stdout, "t_sspi_fork\n" + proc.stderr)
