@@ -14,7 +14,7 @@
  * object is released by whichever comes last, the delete (no references) or
  * the final sspi_handle_put.  A slot is reused only after that release, with
  * the new generation, so a stale or copied handle never reaches a new
- * object.  Allocation and reuse take a mutex (rare calls).  Slots live in
+ * object.  Allocation and reuse take a fork-safe lock (rare calls).  Slots live in
  * chunks that are never freed, so a lookup never touches freed memory.
  *
  * Exclusive use (ExportSecurityContext, which replaces the package's
@@ -84,6 +84,7 @@
 #include <string.h>
 
 #include "sspi_int.h"
+#include "fork.h"
 
 #define CHUNK_BITS 10
 #define CHUNK_SIZE (1u << CHUNK_BITS)
@@ -110,7 +111,9 @@ struct slot {
 static struct slot *_Atomic chunks[MAX_CHUNKS];
 static _Atomic uint32_t nslots;          /* slots ever handed out */
 static uint32_t free_head = UINT32_MAX;  /* under lock */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Fork-safe (mech/fork.h): a child never finds it held by a thread it
+ * does not have. */
+static signet_forklock lock = SIGNET_FORKLOCK_INIT;
 
 static struct slot *
 slot_at(uint32_t index)
@@ -137,7 +140,7 @@ sspi_handle_new(enum sspi_kind kind, const struct sspi_package *pkg,
     uint32_t index;
     uint64_t state;
 
-    pthread_mutex_lock(&lock);
+    signet_forklock_lock(&lock);
     if (free_head != UINT32_MAX) {
         index = free_head;
         s = slot_at(index);
@@ -145,7 +148,7 @@ sspi_handle_new(enum sspi_kind kind, const struct sspi_package *pkg,
     } else {
         index = atomic_load(&nslots);
         if ((index >> CHUNK_BITS) >= MAX_CHUNKS) {
-            pthread_mutex_unlock(&lock);
+            signet_forklock_unlock(&lock);
             return SEC_E_INSUFFICIENT_MEMORY;
         }
         if (atomic_load(&chunks[index >> CHUNK_BITS]) == NULL) {
@@ -154,7 +157,7 @@ sspi_handle_new(enum sspi_kind kind, const struct sspi_package *pkg,
             if (chunk != NULL)
                 memset(chunk, 0, CHUNK_SIZE * sizeof(*chunk));
             if (chunk == NULL) {
-                pthread_mutex_unlock(&lock);
+                signet_forklock_unlock(&lock);
                 return SEC_E_INSUFFICIENT_MEMORY;
             }
             atomic_store(&chunks[index >> CHUNK_BITS], chunk);
@@ -169,7 +172,7 @@ sspi_handle_new(enum sspi_kind kind, const struct sspi_package *pkg,
     s->next_free = UINT32_MAX;
     state = atomic_load(&s->state) & ~LOW_BITS;   /* keeps the generation */
     atomic_store(&s->state, state | LIVE);
-    pthread_mutex_unlock(&lock);
+    signet_forklock_unlock(&lock);
     out->dwLower = lower_of(kind, pkg);
     out->dwUpper = ((ULONG_PTR)GEN(state) << 32) | index;
     return SEC_E_OK;
@@ -274,12 +277,12 @@ destroy(struct slot *s)
     } else if (pkg->lsa->FreeCredentialsHandle != NULL) {
         nt = pkg->lsa->FreeCredentialsHandle(s->lsa);
     }
-    pthread_mutex_lock(&lock);
+    signet_forklock_lock(&lock);
     s->pkg = NULL;
     s->lsa = 0;
     s->next_free = free_head;
     free_head = s->index;
-    pthread_mutex_unlock(&lock);
+    signet_forklock_unlock(&lock);
     return nt;
 }
 

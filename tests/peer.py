@@ -56,6 +56,8 @@ NAME_TYPES = {
     "hostbased": gssapi.NameType.hostbased_service,
     "user": gssapi.NameType.user,
     "anonymous": gssapi.NameType.anonymous,
+    # Signet's peer name type: "x509:<DN>" or "psk:<identity>"
+    "signet": gssapi.OID.from_int_seq("2.25.3215548014888410103.1"),
 }
 
 
@@ -275,6 +277,11 @@ class Rpc:
                 "flags": int(res.flags), "lifetime": res.lifetime,
                 "initiator": display(res.initiator_name),
                 "mech": res.mech.dotted_form if res.mech else None}
+
+    def op_process_token(self, token, ctx="default"):
+        """gss_process_context_token (an out-of-band context token)."""
+        gr.process_context_token(self.contexts[ctx], unhex(token))
+        return {}
 
     def op_inquire(self, ctx="default"):
         return context_info(self.contexts[ctx])
