@@ -133,10 +133,25 @@ hmac_digest(unsigned alg)
 
 /* ---- small helpers ------------------------------------------------------ */
 
+static int crypto_ready(void);
+static EVP_MD *g_sha256;
+
+/* With the digest fetched once: no method-store lookup (and lock) per
+ * call, which also keeps it usable in a fork()ed child. */
 int
 signet_sha256(const void *data, size_t len, uint8_t out[32])
 {
-    return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    EVP_MD_CTX *md;
+    int ok;
+
+    if (!crypto_ready())
+        return -1;
+    md = EVP_MD_CTX_new();
+    ok = md != NULL && EVP_DigestInit_ex2(md, g_sha256, NULL) == 1 &&
+         EVP_DigestUpdate(md, data, len) == 1 &&
+         EVP_DigestFinal_ex(md, out, NULL) == 1;
+    EVP_MD_CTX_free(md);
+    return ok ? 0 : -1;
 }
 
 int
@@ -175,7 +190,9 @@ crypto_init(void)
     g_kbkdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_KBKDF, NULL);
     g_gcm = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
     g_hmac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-    if (g_hkdf == NULL || g_kbkdf == NULL || g_gcm == NULL || g_hmac == NULL)
+    g_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (g_hkdf == NULL || g_kbkdf == NULL || g_gcm == NULL || g_hmac == NULL ||
+        g_sha256 == NULL)
         return;
     for (kind = SIGNET_ALG_HMAC_SHA256; kind <= SIGNET_ALG_HMAC_SHA512;
          kind++) {

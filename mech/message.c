@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "signet.h"
 #include "crypto.h"
@@ -175,10 +177,48 @@ resolve_qop(OM_uint32 *minor, const signet_ctx *ctx, gss_qop_t qop_req,
 }
 
 /*
+ * The INSTANCE of a child's copy: SHA-256 over the parent's INSTANCE, the
+ * COUNTER at the fork, the fork generations (the parent's event count
+ * differs for every child it forks; the lineage for every generation), the
+ * process id and the time, truncated to 64 bits.  Nonces need uniqueness,
+ * not secrecy; this derivation takes no lock that a thread of the parent
+ * could have held at the fork (the random generator's may be).
+ */
+static int
+child_instance(const signet_msg *msg, uint64_t counter, uint32_t events,
+               uint32_t lineage, uint8_t out[8])
+{
+    static const char label[] = "signet fork instance";
+    uint8_t in[sizeof(label) + 8 + 8 + 4 + 4 + 8 + 8], h[32];
+    struct timespec ts;
+    size_t off = sizeof(label);
+    int ret;
+
+    memcpy(in, label, sizeof(label));
+    memcpy(in + off, msg->instance_id, 8);
+    off += 8;
+    signet_store_u64(in + off, counter);
+    off += 8;
+    signet_store_u32(in + off, events);
+    off += 4;
+    signet_store_u32(in + off, lineage);
+    off += 4;
+    signet_store_u64(in + off, (uint64_t)getpid());
+    off += 8;
+    (void)clock_gettime(CLOCK_REALTIME, &ts);
+    signet_store_u64(in + off, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+    off += 8;
+    ret = signet_sha256(in, off, h);
+    memcpy(out, h, 8);
+    signet_wipe(h, sizeof(h));
+    return ret;
+}
+
+/*
  * The first token after a fork() (docs/tokens.md, section 5, "fork"): in a
  * child, the context becomes a new instance (fresh random INSTANCE, COUNTER
  * 0, sequence numbers and the message count continuing from the fork), so
- * that no nonce the parent uses is used again.  With rekey_limit set, the
+ * that no nonce the parent uses is used again (child_instance).  With rekey_limit set, the
  * tokens left are shared out: each fork halves what remains on both sides,
  * so that all copies together never exceed the limit.  Runs once per
  * context per fork, under the context's fork-safe lock; other threads of
@@ -200,14 +240,14 @@ after_fork(OM_uint32 *minor, signet_msg *msg)
     if (lineage != msg->fork_lineage) {
         /* The child's copy: no other thread of this process has taken a
          * number since the fork, as they all wait here. */
-        if (signet_random(id, sizeof(id)) != 0) {
-            major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                                "the random generator failed");
-            goto unlock;
-        }
         c = atomic_load_explicit(&msg->counter, memory_order_relaxed);
         if (c > SIGNET_MSG_MAX_TOKENS)
             c = SIGNET_MSG_MAX_TOKENS;
+        if (child_instance(msg, c, events, lineage, id) != 0) {
+            major = signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "could not make a new instance after fork()");
+            goto unlock;
+        }
         msg->send_base += c;
         msg->made_before += c;
         memcpy(msg->instance_id, id, sizeof(id));
