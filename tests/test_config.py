@@ -212,3 +212,27 @@ def test_trace_setting_in_config_file_and_stderr(pki, env_for, gss_server, tmp_p
     assert err.replace("starting...", "").strip(), "no trace on stderr"
     key_pem = pki.server_key.read_text().splitlines()[1]
     assert key_pem not in err
+
+
+def test_every_key_is_documented(plugin):
+    """The registry (mech/settings.c, listed by t_settings --list-keys) and
+    the documents agree: every key is in docs/configuration.md's table, the
+    README and signet(7), and every key the table documents exists."""
+    import re
+    from conftest import REPO, builddir
+    out = subprocess.run([str(builddir() / "tests/unit/t_settings"), "--list-keys"],
+                         capture_output=True, text=True, check=True).stdout
+    keys = [line.split("\t")[0] for line in out.splitlines() if line]
+    assert len(keys) >= 20, keys
+    conf = (REPO / "docs/configuration.md").read_text()
+    readme = (REPO / "README.md").read_text()
+    man = (REPO / "man/signet.7").read_text()
+    for key in keys:
+        assert re.search(r"^\| `%s` \|" % re.escape(key), conf, re.M), (
+            "docs/configuration.md has no row for " + key)
+        assert "`%s`" % key in readme, "README.md lacks " + key
+        assert re.search(r"^\.B %s$" % re.escape(key), man, re.M), (
+            "signet(7) lacks " + key)
+    table = re.findall(r"^\| `([a-z0-9_]+)` \|", conf[conf.index("## Keys"):], re.M)
+    unknown = [k for k in table if k not in keys]
+    assert not unknown, "documented but not settings: %s" % unknown
