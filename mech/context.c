@@ -55,35 +55,6 @@ signet_ctx_free(signet_ctx **ctxp)
     *ctxp = NULL;
 }
 
-OM_uint32
-signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx)
-{
-    time_t now;
-
-    if (ctx == NULL)
-        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
-                           "no security context was given");
-    if (ctx->state == SIGNET_CTX_FAILED)
-        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_FAILED, NULL);
-    if (ctx->state != SIGNET_CTX_ESTABLISHED)
-        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_INCOMPLETE, NULL);
-    if (ctx->expiry == 0 && ctx->reval == NULL)
-        return GSS_S_COMPLETE;
-    now = time(NULL);
-    /* The peer's credential first: that failure asks for revalidation. */
-    if (ctx->peer_expiry != 0 && now >= ctx->peer_expiry)
-        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
-                           "the peer's certificate has expired: the context "
-                           "must be revalidated");
-    if (ctx->reval != NULL && signet_reval_revoked(ctx->reval, now))
-        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
-                           "the peer's certificate has been revoked (reloaded "
-                           "CRL): the context must be revalidated");
-    if (ctx->expiry != 0 && now >= ctx->expiry)
-        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_CONTEXT_EXPIRED, NULL);
-    return GSS_S_COMPLETE;
-}
-
 static OM_uint32
 time_left(const signet_ctx *ctx)
 {
@@ -256,6 +227,137 @@ emit_handshake(OM_uint32 *minor, const signet_ctx *ctx, int first,
     }
     if (signet_buf_to_gss(&inner, output) != 0)
         return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+    return GSS_S_COMPLETE;
+}
+
+/* ---- the context parameters ------------------------------------------------ */
+
+/*
+ * Each side's parameters, sent inside TLS once its handshake completes
+ * (docs/protocol.md, "Legs"): the initiator's request (leg 3) and the
+ * acceptor's verdict (leg 4).  Encoding, version 1, big-endian:
+ *   u8 version | u32 flags | u32 qop_mask | u8 qop_default | u32 lifetime |
+ *   u8 has_cb | 32 cb_hash | u16 n | n bytes target (printable ASCII)
+ */
+#define PARAMS_VERSION 1
+#define PARAMS_TARGET_MAX 255
+#define PARAMS_MAX (1 + 4 + 4 + 1 + 4 + 1 + 32 + 2 + PARAMS_TARGET_MAX)
+
+struct signet_params {
+    OM_uint32 flags;
+    uint32_t qop_mask;
+    uint32_t qop_default;
+    uint32_t lifetime;        /* acceptor: seconds, 0 = indefinite */
+    int has_cb;               /* initiator: channel bindings present */
+    uint8_t cb_hash[32];
+    char target[PARAMS_TARGET_MAX + 1]; /* initiator: service@host or "" */
+};
+
+static OM_uint32
+send_params(OM_uint32 *minor, const signet_ctx *ctx,
+            const struct signet_params *p, signet_buf *records)
+{
+    size_t tlen = strnlen(p->target, PARAMS_TARGET_MAX);
+    signet_buf b;
+    OM_uint32 major;
+
+    signet_buf_init(&b);
+    signet_put_u8(&b, PARAMS_VERSION);
+    signet_put_u32(&b, p->flags);
+    signet_put_u32(&b, p->qop_mask);
+    signet_put_u8(&b, (uint8_t)p->qop_default);
+    signet_put_u32(&b, p->lifetime);
+    signet_put_u8(&b, p->has_cb ? 1 : 0);
+    signet_put_bytes(&b, p->cb_hash, sizeof(p->cb_hash));
+    signet_put_u16(&b, (uint16_t)tlen);
+    signet_put_bytes(&b, p->target, tlen);
+    major = b.err ? signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL)
+                  : signet_tls_send_app(minor, ctx->tls, b.data, b.len, records);
+    signet_buf_clear(&b);
+    return major;
+}
+
+static OM_uint32
+recv_params(OM_uint32 *minor, const signet_ctx *ctx, const uint8_t *in,
+            size_t inlen, struct signet_params *p)
+{
+    uint8_t msg[PARAMS_MAX + 1];
+    const uint8_t *cb, *target;
+    signet_cursor c;
+    size_t len, i;
+    uint16_t tlen;
+    uint8_t version, has_cb;
+    OM_uint32 major;
+
+    memset(p, 0, sizeof(*p));
+    major = signet_tls_recv_app(minor, ctx->tls, in, inlen, msg, sizeof(msg), &len);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    signet_cursor_init(&c, msg, len);
+    version = signet_get_u8(&c);
+    p->flags = signet_get_u32(&c);
+    p->qop_mask = signet_get_u32(&c);
+    p->qop_default = signet_get_u8(&c);
+    p->lifetime = signet_get_u32(&c);
+    has_cb = signet_get_u8(&c);
+    cb = signet_get_bytes(&c, sizeof(p->cb_hash));
+    tlen = signet_get_u16(&c);
+    target = tlen <= PARAMS_TARGET_MAX ? signet_get_bytes(&c, tlen) : NULL;
+    for (i = 0; target != NULL && i < tlen; i++) {
+        if (target[i] < 0x20 || target[i] > 0x7e)
+            target = NULL;     /* printable names only */
+    }
+    if (c.err || c.left != 0 || version != PARAMS_VERSION || has_cb > 1 ||
+        target == NULL) {
+        signet_wipe(msg, sizeof(msg));
+        memset(p, 0, sizeof(*p));
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_MALFORMED,
+                           "the peer's context parameters are malformed");
+    }
+    p->has_cb = has_cb;
+    memcpy(p->cb_hash, cb, sizeof(p->cb_hash));
+    memcpy(p->target, target, tlen);
+    p->target[tlen] = '\0';
+    signet_wipe(msg, sizeof(msg));
+    return GSS_S_COMPLETE;
+}
+
+/* SHA-256 over an encoding of the channel bindings (the RFC 4121 4.1.1.2
+ * fields); the initiator sends it in its parameters. */
+static OM_uint32
+hash_bindings(OM_uint32 *minor, const gss_channel_bindings_t cb,
+                         uint8_t hash[32])
+{
+    static const char label[] = "signet channel bindings";
+    signet_buf b;
+    int ok;
+
+    if ((cb->initiator_address.length != 0 && cb->initiator_address.value == NULL) ||
+        (cb->acceptor_address.length != 0 && cb->acceptor_address.value == NULL) ||
+        (cb->application_data.length != 0 && cb->application_data.value == NULL) ||
+        cb->initiator_address.length > UINT32_MAX ||
+        cb->acceptor_address.length > UINT32_MAX ||
+        cb->application_data.length > UINT32_MAX)
+        return signet_fail(minor, GSS_S_CALL_INACCESSIBLE_READ,
+                           SIGNET_ERR_BAD_ARGUMENT,
+                           "the channel bindings hold a NULL buffer or one "
+                           "longer than 4 GiB");
+    /* label || for each field: u32 (type or length) || bytes */
+    signet_buf_init(&b);
+    signet_put_bytes(&b, label, sizeof(label) - 1);
+    signet_put_u32(&b, cb->initiator_addrtype);
+    signet_put_u32(&b, (uint32_t)cb->initiator_address.length);
+    signet_put_bytes(&b, cb->initiator_address.value, cb->initiator_address.length);
+    signet_put_u32(&b, cb->acceptor_addrtype);
+    signet_put_u32(&b, (uint32_t)cb->acceptor_address.length);
+    signet_put_bytes(&b, cb->acceptor_address.value, cb->acceptor_address.length);
+    signet_put_u32(&b, (uint32_t)cb->application_data.length);
+    signet_put_bytes(&b, cb->application_data.value, cb->application_data.length);
+    ok = !b.err && signet_sha256(b.data, b.len, hash) == 0;
+    signet_buf_clear(&b);
+    if (!ok)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "cannot hash the channel bindings");
     return GSS_S_COMPLETE;
 }
 
@@ -447,12 +549,12 @@ init_handshake(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
             snprintf(p.target, sizeof(p.target), "%s@%s",
                      ctx->acceptor_name->value, ctx->acceptor_name->host);
         if (cb != GSS_C_NO_CHANNEL_BINDINGS) {
-            major = signet_tls_hash_bindings(minor, cb, p.cb_hash);
+            major = hash_bindings(minor, cb, p.cb_hash);
             if (major != GSS_S_COMPLETE)
                 goto done;
             p.has_cb = 1;
         }
-        major = signet_tls_send_params(minor, ctx->tls, &p, &records);
+        major = send_params(minor, ctx, &p, &records);
         signet_wipe(&p, sizeof(p));
         if (major != GSS_S_COMPLETE)
             goto done;
@@ -480,7 +582,7 @@ init_confirm(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
     time_t peer_expiry, bound;
     OM_uint32 want = ctx->req_flags;
 
-    major = signet_tls_recv_params(minor, ctx->tls, body, bodylen, &p);
+    major = recv_params(minor, ctx, body, bodylen, &p);
     if (major != GSS_S_COMPLETE)
         return major;
     /* The acceptor may only grant what we asked for, and must authenticate. */
@@ -689,7 +791,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
     const signet_cred *cred = ctx->cred;
 
     *bound_cb = 0;
-    major = signet_tls_recv_params(minor, ctx->tls, NULL, 0, &in);
+    major = recv_params(minor, ctx, NULL, 0, &in);
     if (major != GSS_S_COMPLETE)
         return major;
     major = signet_tls_peer_name(minor, ctx->tls, &ctx->initiator_name,
@@ -715,7 +817,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
                            "the initiator asked for anonymity but authenticated");
     }
     if (cb != GSS_C_NO_CHANNEL_BINDINGS) {
-        major = signet_tls_hash_bindings(minor, cb, cb_hash);
+        major = hash_bindings(minor, cb, cb_hash);
         if (major != GSS_S_COMPLETE)
             return major;
         if (!in.has_cb || signet_memcmp_ct(cb_hash, in.cb_hash, 32) != 0)
@@ -746,7 +848,7 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
     major = accept_target(minor, ctx, in.target);
     if (major != GSS_S_COMPLETE)
         return major;
-    major = signet_tls_send_params(minor, ctx->tls, &out, records);
+    major = send_params(minor, ctx, &out, records);
     if (major != GSS_S_COMPLETE)
         return major;
     signet_trace("acceptor: initiator %s authenticated", ctx->initiator_name->value);

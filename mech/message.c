@@ -152,7 +152,126 @@ signet_msg_clear(signet_msg *msg)
     signet_wipe(msg, sizeof(*msg));
 }
 
+/* ---- export and import of the per-message state ---------------------------- */
+
+void
+signet_msg_encode(const signet_msg *msg, signet_buf *b)
+{
+    const signet_seqstate *rs = &msg->recv;
+    uint64_t c = atomic_load_explicit(&msg->counter, memory_order_relaxed);
+    uint32_t i;
+
+    signet_put_bytes(b, msg->secret, SIGNET_MSG_SECRET_LEN);
+    signet_put_u64(b, msg->send_base + c);
+    signet_put_u64(b, atomic_load_explicit(&msg->dgram_next, memory_order_relaxed));
+    signet_put_u64(b, msg->made_before + c);
+    signet_put_u64(b, atomic_load_explicit(&msg->token_limit, memory_order_relaxed));
+    signet_put_u8(b, (uint8_t)rs->do_replay);
+    signet_put_u8(b, (uint8_t)rs->do_sequence);
+    signet_put_u8(b, rs->mask == UINT64_MAX ? 1 : 0);
+    signet_put_u32(b, rs->window);
+    signet_put_u64(b, rs->base);
+    signet_put_u64(b, rs->next);
+    for (i = 0; i < rs->window / 64; i++)
+        signet_put_u64(b, rs->seen[i]);
+}
+
+OM_uint32
+signet_msg_decode(OM_uint32 *minor, struct signet_ctx *ctx, signet_cursor *c)
+{
+    uint8_t secret[SIGNET_MSG_SECRET_LEN];
+    const uint8_t *secret_p;
+    uint8_t replay, sequence, wide;
+    uint64_t send_next, dgram_next, made, base, next, seen[SIGNET_SEQ_WORDS];
+    uint32_t window, i;
+    signet_seqstate rs;
+    OM_uint32 major;
+
+    memset(secret, 0, sizeof(secret));
+    memset(seen, 0, sizeof(seen));
+    secret_p = signet_get_bytes(c, SIGNET_MSG_SECRET_LEN);
+    if (secret_p != NULL)
+        memcpy(secret, secret_p, sizeof(secret));
+    send_next = signet_get_u64(c);
+    dgram_next = signet_get_u64(c);
+    made = signet_get_u64(c);
+    ctx->rekey_limit = signet_get_u64(c);
+    replay = signet_get_u8(c);
+    sequence = signet_get_u8(c);
+    wide = signet_get_u8(c);
+    window = signet_get_u32(c);
+    base = signet_get_u64(c);
+    next = signet_get_u64(c);
+    ctx->replay_window = window;
+    if (!c->err && signet_seqstate_init(&rs, base, replay, sequence, wide,
+                                        window) == 0) {
+        for (i = 0; i < window / 64; i++)
+            seen[i] = signet_get_u64(c);
+    } else {
+        c->err = 1;
+    }
+    if (c->err || replay > 1 || sequence > 1 || wide > 1 || rs.base != base ||
+        (next & ~rs.mask) != 0 ||
+        replay != ((ctx->flags & GSS_C_REPLAY_FLAG) != 0) ||
+        sequence != ((ctx->flags & GSS_C_SEQUENCE_FLAG) != 0)) {
+        major = signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_EXPORT_FORMAT,
+                            "the exported context is truncated or its message "
+                            "state is inconsistent");
+        goto done;
+    }
+    /* A new instance: fresh random INSTANCE, COUNTER 0 (setup), the
+     * numbers and the window as exported. */
+    major = signet_msg_setup(minor, ctx, secret, sizeof(secret));
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    ctx->msg.send_base = send_next;
+    ctx->msg.made_before = made;
+    atomic_store_explicit(&ctx->msg.dgram_next, dgram_next, memory_order_relaxed);
+    rs.next = next;
+    memcpy(rs.seen, seen, sizeof(rs.seen));
+    ctx->msg.recv = rs;
+done:
+    signet_wipe(secret, sizeof(secret));
+    return major;
+}
+
 /* ---- common steps -------------------------------------------------------- */
+
+/*
+ * The first check of every per-message call (here, prf.c, serialize.c): the
+ * context is established, not expired, and its peer's credential is still
+ * valid (reval.c).  It lives with the per-message state so that the files
+ * that need it do not depend on context establishment.
+ */
+OM_uint32
+signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx)
+{
+    time_t now;
+
+    if (ctx == NULL)
+        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
+                           "no security context was given");
+    if (ctx->state == SIGNET_CTX_FAILED)
+        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_FAILED, NULL);
+    if (ctx->state != SIGNET_CTX_ESTABLISHED)
+        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_CONTEXT_INCOMPLETE, NULL);
+    if (ctx->expiry == 0 && ctx->reval == NULL)
+        return GSS_S_COMPLETE;
+    now = time(NULL);
+    /* The peer's credential first: that failure asks for revalidation. */
+    if (ctx->peer_expiry != 0 && now >= ctx->peer_expiry)
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
+                           "the peer's certificate has expired: the context "
+                           "must be revalidated");
+    if (ctx->reval != NULL && signet_reval_revoked(ctx->reval, now))
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_REVALIDATE,
+                           "the peer's certificate has been revoked (reloaded "
+                           "CRL): the context must be revalidated");
+    if (ctx->expiry != 0 && now >= ctx->expiry)
+        return signet_fail(minor, GSS_S_CONTEXT_EXPIRED, SIGNET_ERR_CONTEXT_EXPIRED, NULL);
+    return GSS_S_COMPLETE;
+}
+
 
 /* The MAC algorithm for qop_req on ctx, or GSS_S_BAD_QOP. */
 static OM_uint32

@@ -78,6 +78,15 @@ OM_uint32 signet_msg_setup(OM_uint32 *minor, struct signet_ctx *ctx,
  * per-message call (crypto.h). */
 void signet_msg_clear(signet_msg *msg);
 
+/* The per-message part of an exported context (docs/tokens.md section 10,
+ * from the message secret to the window bitmap), and back: decode reads it
+ * into ctx (whose initiator, flags and QOPs are set) as a new instance. */
+struct signet_buf;
+struct signet_cursor;
+void signet_msg_encode(const signet_msg *msg, struct signet_buf *b);
+OM_uint32 signet_msg_decode(OM_uint32 *minor, struct signet_ctx *ctx,
+                            struct signet_cursor *c);
+
 /* Applies a fork() this process took part in since the context last
  * looked (a new instance in a child, rekey_limit shared out): message.c
  * does it before every token, serialize.c before an export. */

@@ -26,7 +26,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "tls.h"
+#include "x509.h"
 #include "crypto.h"
 
 #define CRL_FILE_MAX (64 << 20)

@@ -146,10 +146,8 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
     OM_uint32 major = GSS_S_FAILURE, minor = 0, tmp;
     signet_ctx *ctx;
     signet_msg *msg;
-    const signet_seqstate *rs;
     signet_buf b;
     uint8_t export_id[EXPORT_ID_LEN];
-    uint32_t i;
 
     signet_buf_init(&b);
     if (interprocess_token != GSS_C_NO_BUFFER)
@@ -186,7 +184,6 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
         goto done;
     }
 
-    rs = &msg->recv;
     signet_put_bytes(&b, EXPORT_MAGIC, 4);
     signet_put_u8(&b, EXPORT_VERSION);
     signet_put_bytes(&b, export_id, sizeof(export_id));
@@ -200,23 +197,7 @@ signet_gss_export_sec_context(OM_uint32 *minor_status,
     signet_put_u32(&b, ctx->qop_default);
     put_name(&tmp, &b, ctx->initiator_name);
     put_name(&tmp, &b, ctx->acceptor_name);
-    signet_put_bytes(&b, msg->secret, SIGNET_MSG_SECRET_LEN);
-    signet_put_u64(&b, msg->send_base +
-                       atomic_load_explicit(&msg->counter,
-                                            memory_order_relaxed));
-    signet_put_u64(&b, atomic_load_explicit(&msg->dgram_next,
-                                            memory_order_relaxed));
-    signet_put_u64(&b, msg->made_before +
-                       atomic_load_explicit(&msg->counter, memory_order_relaxed));
-    signet_put_u64(&b, atomic_load_explicit(&msg->token_limit, memory_order_relaxed));
-    signet_put_u8(&b, (uint8_t)rs->do_replay);
-    signet_put_u8(&b, (uint8_t)rs->do_sequence);
-    signet_put_u8(&b, rs->mask == UINT64_MAX ? 1 : 0);
-    signet_put_u32(&b, rs->window);
-    signet_put_u64(&b, rs->base);
-    signet_put_u64(&b, rs->next);
-    for (i = 0; i < rs->window / 64; i++)
-        signet_put_u64(&b, rs->seen[i]);
+    signet_msg_encode(msg, &b);
     if (signet_buf_to_gss(&b, interprocess_token) != 0) {
         major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM,
                             "could not build the exported context");
@@ -240,15 +221,9 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     signet_ctx *ctx = NULL;
     signet_cursor c;
-    const uint8_t *magic, *secret_p, *export_id;
-    uint8_t secret[SIGNET_MSG_SECRET_LEN];
-    uint8_t version, initiator, state, replay, sequence, wide;
-    uint64_t send_next, dgram_next, made, base, next, seen[SIGNET_SEQ_WORDS];
-    uint32_t window, i;
-    signet_seqstate rs;
+    const uint8_t *magic, *export_id;
+    uint8_t version, initiator, state;
 
-    memset(secret, 0, sizeof(secret));
-    memset(seen, 0, sizeof(seen));
     if (context_handle != NULL)
         *context_handle = GSS_C_NO_CONTEXT;
     if (minor_status == NULL)
@@ -299,36 +274,10 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
                             "malformed name");
         goto done;
     }
-    secret_p = signet_get_bytes(&c, SIGNET_MSG_SECRET_LEN);
-    if (secret_p != NULL)
-        memcpy(secret, secret_p, sizeof(secret));
-    send_next = signet_get_u64(&c);
-    dgram_next = signet_get_u64(&c);
-    made = signet_get_u64(&c);
-    ctx->rekey_limit = signet_get_u64(&c);
-    replay = signet_get_u8(&c);
-    sequence = signet_get_u8(&c);
-    wide = signet_get_u8(&c);
-    window = signet_get_u32(&c);
-    base = signet_get_u64(&c);
-    next = signet_get_u64(&c);
-    ctx->replay_window = window;
-    if (!c.err && signet_seqstate_init(&rs, base, replay, sequence, wide,
-                                       window) == 0) {
-        for (i = 0; i < window / 64; i++)
-            seen[i] = signet_get_u64(&c);
-    } else {
-        c.err = 1;
-    }
-    if (c.err || c.left != 0 || initiator > 1 ||
-        state != SIGNET_CTX_ESTABLISHED || replay > 1 || sequence > 1 ||
-        wide > 1 || (rs.base != base) || (next & ~rs.mask) != 0 ||
-        replay != ((ctx->flags & GSS_C_REPLAY_FLAG) != 0) ||
-        sequence != ((ctx->flags & GSS_C_SEQUENCE_FLAG) != 0)) {
+    if (initiator > 1 || state != SIGNET_CTX_ESTABLISHED) {
         major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
                             SIGNET_ERR_EXPORT_FORMAT,
-                            "the exported context is truncated, too long or "
-                            "inconsistent");
+                            "the exported context is inconsistent");
         goto done;
     }
     ctx->initiator = initiator;
@@ -341,6 +290,16 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
                             "the exported context has default QOP %u outside "
                             "its QOP set 0x%x", ctx->qop_default,
                             ctx->qop_mask);
+        goto done;
+    }
+    /* The per-message state, as a new instance (message.c). */
+    major = signet_msg_decode(&minor, ctx, &c);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    if (c.left != 0) {
+        major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                            SIGNET_ERR_EXPORT_FORMAT,
+                            "the exported context is too long");
         goto done;
     }
     if (ctx->rekey_limit != 0) {
@@ -360,22 +319,10 @@ signet_gss_import_sec_context(OM_uint32 *minor_status,
             goto done;
         }
     }
-    /* New instance: fresh random instance id, nonce counter 0. */
-    major = signet_msg_setup(&minor, ctx, secret, sizeof(secret));
-    if (major != GSS_S_COMPLETE)
-        goto done;
-    ctx->msg.send_base = send_next;
-    ctx->msg.made_before = made;
-    atomic_store_explicit(&ctx->msg.dgram_next, dgram_next,
-                          memory_order_relaxed);
-    rs.next = next;
-    memcpy(rs.seen, seen, sizeof(rs.seen));
-    ctx->msg.recv = rs;
     *context_handle = (gss_ctx_id_t)ctx;
     ctx = NULL;
     major = GSS_S_COMPLETE;
 done:
-    signet_wipe(secret, sizeof(secret));
     if (ctx != NULL)
         signet_ctx_free(&ctx);
     *minor_status = minor;

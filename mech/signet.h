@@ -197,7 +197,8 @@ typedef struct signet_ctx {
 } signet_ctx;
 
 void signet_ctx_free(signet_ctx **ctx);
-/* Checks that ctx is established and not expired (per-message calls). */
+/* Checks that ctx is established and not expired (per-message calls;
+ * message.c). */
 OM_uint32 signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx);
 
 OM_uint32 signet_gss_init_sec_context(OM_uint32 *, gss_cred_id_t, gss_ctx_id_t *, gss_name_t,

@@ -35,18 +35,6 @@ int signet_tls_cred_has_anchors(const signet_cred *cred);
 OM_uint32 signet_tls_cred_check_name(OM_uint32 *minor, const signet_cred *cred,
                                      const signet_name *name);
 
-/* Parameters each side sends once its handshake completes (inside TLS). */
-struct signet_params {
-    OM_uint32 flags;
-    uint32_t qop_mask;
-    uint32_t qop_default;
-    uint32_t lifetime;        /* acceptor: seconds, 0 = indefinite */
-    int has_cb;               /* initiator: channel bindings present */
-    uint8_t cb_hash[32];
-    char target[256];         /* initiator: host-based target service@host,
-                                 or "" */
-};
-
 struct signet_tls;
 
 OM_uint32 signet_tls_new(OM_uint32 *minor, int initiator, signet_cred *cred,
@@ -63,13 +51,14 @@ void signet_tls_free(struct signet_tls **tls);
 OM_uint32 signet_tls_step(OM_uint32 *minor, struct signet_tls *tls,
                           const uint8_t *in, size_t inlen, signet_buf *out,
                           int *done);
-/* After the handshake: send / receive the parameters as TLS app data. */
-OM_uint32 signet_tls_send_params(OM_uint32 *minor, struct signet_tls *tls,
-                                 const struct signet_params *p, signet_buf *out);
-/* Returns GSS_S_CONTINUE_NEEDED if no parameters have arrived yet. */
-OM_uint32 signet_tls_recv_params(OM_uint32 *minor, struct signet_tls *tls,
-                                 const uint8_t *in, size_t inlen,
-                                 struct signet_params *p);
+/* After the handshake: one application-data record (the context
+ * parameters, context.c) sent, or received from in: exactly one record,
+ * at most cap bytes, nothing after it (GSS_S_DEFECTIVE_TOKEN). */
+OM_uint32 signet_tls_send_app(OM_uint32 *minor, struct signet_tls *tls,
+                              const void *data, size_t len, signet_buf *out);
+OM_uint32 signet_tls_recv_app(OM_uint32 *minor, struct signet_tls *tls,
+                              const uint8_t *in, size_t inlen, uint8_t *buf,
+                              size_t cap, size_t *len);
 /* The authenticated peer as a name (x509 subject, psk identity or
  * anonymous); *peer_expiry = peer certificate notAfter (0 if none). */
 OM_uint32 signet_tls_peer_name(OM_uint32 *minor, struct signet_tls *tls,
@@ -89,13 +78,9 @@ const char *signet_tls_psk_identity(struct signet_tls *tls);
 /* TLS exporter (RFC 8446 7.5). */
 OM_uint32 signet_tls_export(OM_uint32 *minor, struct signet_tls *tls,
                             const char *label, uint8_t *out, size_t len);
-/* SHA-256 over an encoding of channel bindings (RFC 4121 4.1.1.2 fields). */
 /* The peer certificate against a non-host target name (initiator). */
 OM_uint32 signet_tls_check_target(OM_uint32 *minor, struct signet_tls *tls,
                                   const signet_name *target);
-OM_uint32 signet_tls_hash_bindings(OM_uint32 *minor,
-                                   const gss_channel_bindings_t cb,
-                                   uint8_t hash[32]);
 
 /* reval.c: revalidation of leaf (issued by issuer) against crl_file. */
 struct x509_st;   /* OpenSSL's X509 */
