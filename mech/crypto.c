@@ -98,11 +98,11 @@ size_t
 signet_alg_key_len(unsigned alg)
 {
     switch (alg) {
-    case SIGNET_ALG_HMAC_SHA256: return 32;
-    case SIGNET_ALG_HMAC_SHA384: return 48;
-    case SIGNET_ALG_HMAC_SHA512: return 64;
-    case SIGNET_ALG_AES256_GMAC: return 32;
-    case SIGNET_ALG_AES256_GCM:  return 32;
+    case SIGNET_ALG_HMAC_SHA256: return SIGNET_KEY_LEN_HMAC_SHA256;
+    case SIGNET_ALG_HMAC_SHA384: return SIGNET_KEY_LEN_HMAC_SHA384;
+    case SIGNET_ALG_HMAC_SHA512: return SIGNET_KEY_LEN_HMAC_SHA512;
+    case SIGNET_ALG_AES256_GMAC: return SIGNET_KEY_LEN_AES256_GMAC;
+    case SIGNET_ALG_AES256_GCM:  return SIGNET_KEY_LEN_AES256_GCM;
     default: return 0;
     }
 }

@@ -28,6 +28,14 @@
 /* Not a MAC: AES-256-GCM encryption of sealed wrap tokens. */
 #define SIGNET_ALG_AES256_GCM 0x84
 
+/* Key lengths (signet_alg_key_len); message.c lays out its key block
+ * from them. */
+#define SIGNET_KEY_LEN_HMAC_SHA256 32
+#define SIGNET_KEY_LEN_HMAC_SHA384 48
+#define SIGNET_KEY_LEN_HMAC_SHA512 64
+#define SIGNET_KEY_LEN_AES256_GMAC 32
+#define SIGNET_KEY_LEN_AES256_GCM 32
+
 #define SIGNET_NONCE_LEN 12     /* GMAC/GCM nonce */
 #define SIGNET_GCM_TAG_LEN 16
 #define SIGNET_MAC_MAX_LEN 32   /* longest (truncated) MAC */

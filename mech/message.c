@@ -51,11 +51,23 @@ struct tok_hdr {
 /* ---- keys ---------------------------------------------------------------- */
 
 /* Offsets in the key block (message.h, docs/tokens.md section 4). */
-#define KEYS_MIC 0              /* + alg_off[alg], within a direction */
-#define KEYS_WRAP 176
-#define KEYS_SEAL 352
-static const uint16_t alg_off[SIGNET_ALG_MAX + 1] = { 0, 0, 32, 80, 144 };
-_Static_assert(KEYS_SEAL + 32 == SIGNET_MSG_DIR_KEYS, "key block layout");
+#define K1 SIGNET_KEY_LEN_HMAC_SHA256
+#define K2 SIGNET_KEY_LEN_HMAC_SHA384
+#define K3 SIGNET_KEY_LEN_HMAC_SHA512
+#define K4 SIGNET_KEY_LEN_AES256_GMAC
+/* Within a direction: the MIC keys of every algorithm in QOP order, the
+ * integrity-only wrap keys in the same order, the sealing key. */
+#define KEYS_MIC 0              /* + alg_off[alg] */
+#define KEYS_WRAP (K1 + K2 + K3 + K4)
+#define KEYS_SEAL (2 * KEYS_WRAP)
+static const uint16_t alg_off[SIGNET_ALG_MAX + 1] = {
+    [SIGNET_ALG_HMAC_SHA256] = 0,
+    [SIGNET_ALG_HMAC_SHA384] = K1,
+    [SIGNET_ALG_HMAC_SHA512] = K1 + K2,
+    [SIGNET_ALG_AES256_GMAC] = K1 + K2 + K3,
+};
+_Static_assert(KEYS_SEAL + SIGNET_KEY_LEN_AES256_GCM == SIGNET_MSG_DIR_KEYS,
+               "key block layout (message.h, docs/tokens.md section 4)");
 _Static_assert(SIGNET_MSG_KEYS_LEN <= SIGNET_KEY_INDEX_MAX,
                "key offsets serve as cache key indexes");
 
@@ -576,13 +588,62 @@ mic_len(unsigned alg)
 }
 
 /* Makes a MIC token of mic_len(alg) bytes into tok. */
+/*
+ * The one MAC path of MIC and integrity-only wrap tokens: the MAC with key
+ * (purpose, alg) of this side (tx 1) or the peer's (tx 0) over the 24-byte
+ * header hdr, whose nonce bytes are the GMAC nonce, followed by the
+ * message.  mac_compute writes it; mac_verify compares it in constant time
+ * (GSS_S_COMPLETE, or GSS_S_BAD_SIG with what naming the token kind).
+ */
+static OM_uint32
+mac_run(OM_uint32 *minor, const signet_ctx *ctx, int tx, unsigned purpose,
+        unsigned alg, const uint8_t *hdr, const struct msg_input *in,
+        uint8_t *mac_out, const uint8_t *mac_in, const char *what)
+{
+    signet_key key = msg_key(ctx, tx, purpose, alg);
+    signet_mac_op op;
+    int r;
+
+    if (signet_mac_begin(&op, &key, hdr + HDR_NONCE) != 0) {
+        signet_mac_abort(&op);
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "could not start the %s MAC", signet_alg_name(alg));
+    }
+    signet_mac_update(&op, hdr, HDR_LEN);
+    mac_input(&op, in);
+    r = mac_out != NULL ? signet_mac_finish(&op, mac_out)
+                        : signet_mac_verify(&op, mac_in);
+    if (r < 0)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "the %s MAC failed", signet_alg_name(alg));
+    if (r != 0)
+        return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
+                           "the %s %s does not match the message",
+                           signet_alg_name(alg), what);
+    return GSS_S_COMPLETE;
+}
+
+static OM_uint32
+mac_compute(OM_uint32 *minor, const signet_ctx *ctx, unsigned purpose,
+            unsigned alg, const uint8_t *hdr, const struct msg_input *in,
+            uint8_t *mac)
+{
+    return mac_run(minor, ctx, 1, purpose, alg, hdr, in, mac, NULL, NULL);
+}
+
+static OM_uint32
+mac_verify(OM_uint32 *minor, const signet_ctx *ctx, unsigned purpose,
+           unsigned alg, const uint8_t *hdr, const struct msg_input *in,
+           const uint8_t *mac, const char *what)
+{
+    return mac_run(minor, ctx, 0, purpose, alg, hdr, in, NULL, mac, what);
+}
+
 static OM_uint32
 mic_make(OM_uint32 *minor, signet_ctx *ctx, unsigned alg,
          const struct msg_input *in, const uint64_t *seq_in, uint8_t *tok)
 {
     signet_msg *msg = &ctx->msg;
-    signet_key key = msg_key(ctx, 1, KEYS_MIC, alg);
-    signet_mac_op op;
     OM_uint32 major;
     uint64_t seq;
     uint32_t ctr;
@@ -592,17 +653,7 @@ mic_make(OM_uint32 *minor, signet_ctx *ctx, unsigned alg,
         return major;
     put_header(tok, TOK_MIC, ctx->initiator ? 0 : FLAG_ACCEPTOR, alg, seq,
                msg->instance_id, ctr);
-    if (signet_mac_begin(&op, &key, tok + HDR_NONCE) != 0) {
-        signet_mac_abort(&op);
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                           "could not start the %s MAC", signet_alg_name(alg));
-    }
-    signet_mac_update(&op, tok, HDR_LEN);
-    mac_input(&op, in);
-    if (signet_mac_finish(&op, tok + HDR_LEN) != 0)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                           "the %s MAC failed", signet_alg_name(alg));
-    return GSS_S_COMPLETE;
+    return mac_compute(minor, ctx, KEYS_MIC, alg, tok, in, tok + HDR_LEN);
 }
 
 /*
@@ -617,31 +668,14 @@ mic_check(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *tok,
 {
     signet_msg *msg = &ctx->msg;
     struct tok_hdr h;
-    signet_key key;
-    signet_mac_op op;
     OM_uint32 major;
-    int r;
 
     major = parse_header(minor, ctx, TOK_MIC, tok, toklen, &h);
     if (major != GSS_S_COMPLETE)
         return major;
-    key = msg_key(ctx, 0, KEYS_MIC, h.alg);
-    if (signet_mac_begin(&op, &key, tok + HDR_NONCE) != 0) {
-        signet_mac_abort(&op);
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                           "could not start the %s MAC",
-                           signet_alg_name(h.alg));
-    }
-    signet_mac_update(&op, tok, HDR_LEN);
-    mac_input(&op, in);
-    r = signet_mac_verify(&op, tok + HDR_LEN);
-    if (r < 0)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                           "the %s MAC failed", signet_alg_name(h.alg));
-    if (r != 0)
-        return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
-                           "the %s MIC does not match the message",
-                           signet_alg_name(h.alg));
+    major = mac_verify(minor, ctx, KEYS_MIC, h.alg, tok, in, tok + HDR_LEN, "MIC");
+    if (major != GSS_S_COMPLETE)
+        return major;
     if (expect_seq != NULL && *expect_seq != h.seq)
         return signet_fail(minor, GSS_S_BAD_SIG, SIGNET_ERR_SEQUENCE,
                            "the MIC is for message number %llu, not %llu",
@@ -969,7 +1003,6 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     struct msg_input in = { input_message, NULL, 0 };
     signet_msg *msg;
     signet_key key;
-    signet_mac_op op;
     uint8_t *out = NULL, *hdr;
     uint64_t seq;
     uint32_t ctr;
@@ -1032,22 +1065,10 @@ signet_gss_wrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     } else {
         if (input_message->length != 0)
             memcpy(out + HDR_LEN, input_message->value, input_message->length);
-        key = msg_key(ctx, 1, KEYS_WRAP, alg);
-        if (signet_mac_begin(&op, &key, hdr + HDR_NONCE) != 0) {
-            signet_mac_abort(&op);
-            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                                "could not start the %s MAC",
-                                signet_alg_name(alg));
+        major = mac_compute(&minor, ctx, KEYS_WRAP, alg, hdr, &in,
+                            out + HDR_LEN + input_message->length);
+        if (major != GSS_S_COMPLETE)
             goto done;
-        }
-        signet_mac_update(&op, hdr, HDR_LEN);
-        mac_input(&op, &in);
-        if (signet_mac_finish(&op, out + HDR_LEN + input_message->length)
-            != 0) {
-            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                                "the %s MAC failed", signet_alg_name(alg));
-            goto done;
-        }
     }
     output_message->value = out;
     output_message->length = len;
@@ -1073,7 +1094,6 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
     OM_uint32 major = GSS_S_FAILURE, minor = 0;
     signet_msg *msg;
     signet_key key;
-    signet_mac_op op;
     gss_buffer_desc payload;
     struct msg_input in = { &payload, NULL, 0 };
     struct tok_hdr h;
@@ -1122,31 +1142,24 @@ signet_gss_unwrap(OM_uint32 *minor_status, gss_ctx_id_t context_handle,
         key = msg_key(ctx, 0, KEYS_SEAL, 0);
         r = signet_gcm_open(&key, tok + HDR_NONCE, tok, HDR_LEN,
                             tok + HDR_LEN, plen, out, tok + HDR_LEN + plen);
+        if (r < 0) {
+            major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                                "the AES-256-GCM check failed to run");
+            goto done;
+        }
+        if (r != 0) {
+            major = signet_fail(&minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
+                                "the wrap token's AES-256-GCM tag does not "
+                                "match its contents");
+            goto done;
+        }
     } else {
         payload.value = (void *)(tok + HDR_LEN);
         payload.length = plen;
-        r = -1;
-        key = msg_key(ctx, 0, KEYS_WRAP, h.alg);
-        if (signet_mac_begin(&op, &key, tok + HDR_NONCE) == 0) {
-            signet_mac_update(&op, tok, HDR_LEN);
-            mac_input(&op, &in);
-            r = signet_mac_verify(&op, tok + HDR_LEN + plen);
-        } else {
-            signet_mac_abort(&op);
-        }
-    }
-    if (r < 0) {
-        major = signet_fail(&minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
-                            "the %s check failed to run",
-                            sealed ? "AES-256-GCM" : signet_alg_name(h.alg));
-        goto done;
-    }
-    if (r != 0) {
-        major = signet_fail(&minor, GSS_S_BAD_SIG, SIGNET_ERR_BAD_MIC,
-                            "the wrap token's %s does not match its contents",
-                            sealed ? "AES-256-GCM tag"
-                                   : signet_alg_name(h.alg));
-        goto done;
+        major = mac_verify(&minor, ctx, KEYS_WRAP, h.alg, tok, &in,
+                           tok + HDR_LEN + plen, "wrap token MAC");
+        if (major != GSS_S_COMPLETE)
+            goto done;
     }
     if (!sealed && plen != 0)
         memcpy(out, tok + HDR_LEN, plen);
