@@ -625,8 +625,54 @@ init_confirm(OM_uint32 *minor, signet_ctx *ctx, const uint8_t *body,
     return finish(minor, ctx);
 }
 
+/* ---- the steps both roles share ------------------------------------------------ */
+
+/*
+ * The checks of a continuing call (a context exists): the right role, a
+ * token, not the token processed last, a context still in progress.
+ * These failures change nothing.
+ */
+static OM_uint32
+check_continuation(OM_uint32 *minor, signet_ctx *ctx, int initiator,
+                   gss_buffer_t input)
+{
+    const char *peer = initiator ? "acceptor" : "initiator";
+
+    if (!ctx->initiator != !initiator)
+        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
+                           "an %s context was passed to gss_%s_sec_context",
+                           initiator ? "acceptor" : "initiator",
+                           initiator ? "init" : "accept");
+    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
+                           "the %s's context token is missing", peer);
+    if (seen_token(ctx, input))
+        return signet_fail(minor, GSS_S_DUPLICATE_TOKEN, SIGNET_ERR_TOKEN_REPLAYED,
+                           "the %s's context token was already processed", peer);
+    if (ctx->state == SIGNET_CTX_ESTABLISHED)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_TOKEN_UNEXPECTED,
+                           "the context is already established");
+    if (ctx->state == SIGNET_CTX_FAILED)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONTEXT_FAILED, NULL);
+    return GSS_S_COMPLETE;
+}
+
+/* A step failed: the context fails, and a peer that waits for our token
+ * gets an ERROR token with the status (make_error_token). */
+static void
+fail_context(signet_ctx *ctx, OM_uint32 major, OM_uint32 code, int answer,
+             gss_buffer_t output)
+{
+    ctx->state = SIGNET_CTX_FAILED;
+    signet_gss_buffer_clear(output);
+    if (answer)
+        make_error_token(ctx, major, code, output);
+}
+
+/* ---- gss_init_sec_context --------------------------------------------------------- */
+
 OM_uint32
-signet_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred_handle,
+signet_gss_init_sec_context(OM_uint32 *minor_status, gss_cred_id_t cred_handle,
                             gss_ctx_id_t *context_handle, gss_name_t target_name,
                             gss_OID mech_type, OM_uint32 req_flags,
                             OM_uint32 time_req, gss_channel_bindings_t cb,
@@ -634,11 +680,11 @@ signet_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred_handle,
                             gss_buffer_t output, OM_uint32 *ret_flags,
                             OM_uint32 *time_rec)
 {
-    OM_uint32 major = GSS_S_FAILURE;
-    signet_ctx *ctx;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0;
+    signet_ctx *ctx = NULL;
     const uint8_t *body;
     size_t bodylen;
-    int peer_waits = 0, peer_failed = 0;
+    int peer_waits, peer_failed = 0;
 
     if (output != GSS_C_NO_BUFFER)
         signet_gss_buffer_clear(output);
@@ -648,64 +694,47 @@ signet_gss_init_sec_context(OM_uint32 *minor, gss_cred_id_t cred_handle,
         *ret_flags = 0;
     if (time_rec != NULL)
         *time_rec = 0;
-    if (minor == NULL)
+    if (minor_status == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
-    *minor = 0;
-    if (context_handle == NULL || output == GSS_C_NO_BUFFER)
-        return GSS_S_CALL_INACCESSIBLE_WRITE;
-    if (!signet_is_signet_mech(mech_type))
-        return signet_fail(minor, GSS_S_BAD_MECH, SIGNET_ERR_UNSUPPORTED,
-                           "the requested mechanism is not Signet");
-
+    if (context_handle == NULL || output == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
+    if (!signet_is_signet_mech(mech_type)) {
+        major = signet_fail(&minor, GSS_S_BAD_MECH, SIGNET_ERR_UNSUPPORTED,
+                            "the requested mechanism is not Signet");
+        goto done;
+    }
     ctx = (signet_ctx *)*context_handle;
     if (ctx == NULL) {
-        if (input != GSS_C_NO_BUFFER && input->length != 0)
-            return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN,
-                               SIGNET_ERR_TOKEN_UNEXPECTED,
-                               "the initiator's first call takes no input token");
-        major = init_first(minor, (signet_cred *)cred_handle, &ctx,
+        if (input != GSS_C_NO_BUFFER && input->length != 0) {
+            major = signet_fail(&minor, GSS_S_DEFECTIVE_TOKEN,
+                                SIGNET_ERR_TOKEN_UNEXPECTED,
+                                "the initiator's first call takes no input token");
+            goto done;
+        }
+        major = init_first(&minor, (signet_cred *)cred_handle, &ctx,
                            (const signet_name *)target_name, req_flags, output);
         if (major == GSS_S_CONTINUE_NEEDED)
             *context_handle = (gss_ctx_id_t)ctx;
         goto done;
     }
-    if (!ctx->initiator)
-        return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
-                           "an acceptor context was passed to gss_init_sec_context");
-    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
-        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
-                           "the acceptor's context token is missing");
-    if (seen_token(ctx, input))
-        return signet_fail(minor, GSS_S_DUPLICATE_TOKEN, SIGNET_ERR_TOKEN_REPLAYED,
-                           "the acceptor's context token was already processed");
-    if (ctx->state == SIGNET_CTX_ESTABLISHED)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_TOKEN_UNEXPECTED,
-                           "the context is already established");
-    if (ctx->state == SIGNET_CTX_FAILED)
-        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONTEXT_FAILED, NULL);
+    major = check_continuation(&minor, ctx, 1, input);
+    if (major != GSS_S_COMPLETE)
+        goto done;
+    /* Only while the handshake runs does the acceptor wait for a token. */
     peer_waits = ctx->state == SIGNET_CTX_HANDSHAKE;
-    major = parse_token(minor, ctx, 0, input, &body, &bodylen, &peer_failed);
-    if (major != GSS_S_COMPLETE) {
-        peer_waits = peer_waits && !peer_failed;
-        goto fail;
-    }
-    if (ctx->state == SIGNET_CTX_HANDSHAKE)
-        major = init_handshake(minor, ctx, body, bodylen, cb, output);
-    else
-        major = init_confirm(minor, ctx, body, bodylen);
+    major = parse_token(&minor, ctx, 0, input, &body, &bodylen, &peer_failed);
+    if (major == GSS_S_COMPLETE)
+        major = ctx->state == SIGNET_CTX_HANDSHAKE ?
+                init_handshake(&minor, ctx, body, bodylen, cb, output) :
+                init_confirm(&minor, ctx, body, bodylen);
     if (GSS_ERROR(major))
-        goto fail;
-    goto done;
-
-fail:
-    ctx->state = SIGNET_CTX_FAILED;
-    signet_gss_buffer_clear(output);
-    /* An error token from the peer is not answered; other failures are
-     * reported to the acceptor while it waits for our token. */
-    if (peer_waits)
-        make_error_token(ctx, major, *minor, output);
+        /* An error token from the peer is not answered. */
+        fail_context(ctx, major, minor, peer_waits && !peer_failed, output);
 done:
-    if (ctx != NULL && *context_handle != GSS_C_NO_CONTEXT) {
+    if (ctx != NULL && context_handle != NULL &&
+        *context_handle != GSS_C_NO_CONTEXT) {
         if (ret_flags != NULL)
             *ret_flags = ctx->state == SIGNET_CTX_ESTABLISHED ?
                          ctx->flags | GSS_C_PROT_READY_FLAG | GSS_C_TRANS_FLAG :
@@ -714,6 +743,7 @@ done:
             *time_rec = ctx->state == SIGNET_CTX_ESTABLISHED ? time_left(ctx) :
                         GSS_C_INDEFINITE;
     }
+    *minor_status = minor;
     return major;
 }
 
@@ -855,21 +885,69 @@ accept_finish(OM_uint32 *minor, signet_ctx *ctx, gss_channel_bindings_t cb,
     return finish(minor, ctx);
 }
 
+/*
+ * The acceptor's first token makes a context: it must be a Signet initial
+ * token (else no answer: it is not ours, or not from a Signet initiator);
+ * then the acceptor's credential and TLS state.  On failure *ctxp is
+ * whatever was built (the caller frees it) and *answer says whether the
+ * initiator is owed an ERROR token.
+ */
+static OM_uint32
+accept_first(OM_uint32 *minor, signet_cred *cred_in, gss_buffer_t input,
+             signet_ctx **ctxp, const uint8_t **body, size_t *bodylen,
+             int *answer)
+{
+    signet_ctx *ctx;
+    OM_uint32 major;
+    int peer_failed = 0;
+
+    *answer = 0;
+    *ctxp = ctx = calloc(1, sizeof(*ctx));
+    if (ctx == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+    ctx->state = SIGNET_CTX_HANDSHAKE;
+    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
+        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
+                           "the initiator's context token is missing");
+    major = parse_token(minor, ctx, 1, input, body, bodylen, &peer_failed);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    *answer = 1;
+    if (cred_in == NULL) {
+        major = signet_cred_default(minor, GSS_C_ACCEPT, &ctx->cred);
+    } else if (cred_in->usage == GSS_C_INITIATE) {
+        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_USAGE,
+                            "the credential is for initiating contexts only");
+    } else {
+        ctx->cred = signet_cred_ref(cred_in);
+        major = GSS_S_COMPLETE;
+    }
+    if (major == GSS_S_COMPLETE)
+        major = signet_tls_new(minor, 0, ctx->cred, NULL, 0, &ctx->tls);
+    if (major != GSS_S_COMPLETE)
+        return major;
+    (void)seen_token(ctx, input);
+    signet_trace("acceptor: received ClientHello (%zu bytes)",
+                 (size_t)input->length);
+    return GSS_S_COMPLETE;
+}
+
+/* ---- gss_accept_sec_context ------------------------------------------------------- */
+
 OM_uint32
-signet_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
+signet_gss_accept_sec_context(OM_uint32 *minor_status, gss_ctx_id_t *context_handle,
                               gss_cred_id_t cred_handle, gss_buffer_t input,
                               gss_channel_bindings_t cb, gss_name_t *src_name,
                               gss_OID *mech_type, gss_buffer_t output,
                               OM_uint32 *ret_flags, OM_uint32 *time_rec,
                               gss_cred_id_t *delegated)
 {
-    OM_uint32 major = GSS_S_FAILURE, tmp;
-    signet_ctx *ctx, *fresh = NULL;
-    signet_cred *cred_in = (signet_cred *)cred_handle;
+    OM_uint32 major = GSS_S_FAILURE, minor = 0, tmp;
+    signet_ctx *ctx = NULL, *fresh = NULL;
     signet_buf records;
-    const uint8_t *body;
-    size_t bodylen;
-    int done = 0, first, bound_cb = 0, answer = 1, peer_failed = 0;
+    const uint8_t *body = NULL;
+    size_t bodylen = 0;
+    int done = 0, bound_cb = 0, answer = 1, peer_failed = 0;
 
     signet_buf_init(&records);
     if (output != GSS_C_NO_BUFFER)
@@ -884,80 +962,41 @@ signet_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
         *time_rec = 0;
     if (delegated != NULL)
         *delegated = GSS_C_NO_CREDENTIAL;
-    if (minor == NULL)
+    if (minor_status == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
-    *minor = 0;
-    if (context_handle == NULL || output == GSS_C_NO_BUFFER)
-        return GSS_S_CALL_INACCESSIBLE_WRITE;
-    if (input == GSS_C_NO_BUFFER || input->length == 0 || input->value == NULL)
-        return signet_fail(minor, GSS_S_DEFECTIVE_TOKEN, SIGNET_ERR_TOKEN_TRUNCATED,
-                           "the initiator's context token is missing");
-
+    if (context_handle == NULL || output == GSS_C_NO_BUFFER) {
+        major = GSS_S_CALL_INACCESSIBLE_WRITE;
+        goto done;
+    }
     ctx = (signet_ctx *)*context_handle;
-    first = ctx == NULL;
-    if (first) {
-        fresh = calloc(1, sizeof(*fresh));
-        if (fresh == NULL)
-            return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_NOMEM, NULL);
+    if (ctx == NULL) {
+        major = accept_first(&minor, (signet_cred *)cred_handle, input, &fresh,
+                             &body, &bodylen, &answer);
         ctx = fresh;
-        ctx->state = SIGNET_CTX_HANDSHAKE;
-        major = parse_token(minor, ctx, 1, input, &body, &bodylen, &peer_failed);
-        if (major != GSS_S_COMPLETE) {
-            answer = 0; /* not ours, or not a Signet initiator */
-            goto fail;
-        }
-        if (cred_in == NULL) {
-            major = signet_cred_default(minor, GSS_C_ACCEPT, &ctx->cred);
-        } else if (cred_in->usage == GSS_C_INITIATE) {
-            major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_USAGE,
-                                "the credential is for initiating contexts only");
-        } else {
-            ctx->cred = signet_cred_ref(cred_in);
-            major = GSS_S_COMPLETE;
-        }
         if (major != GSS_S_COMPLETE)
             goto fail;
-        major = signet_tls_new(minor, 0, ctx->cred, NULL, 0, &ctx->tls);
-        if (major != GSS_S_COMPLETE)
-            goto fail;
-        (void)seen_token(ctx, input);
-        signet_trace("acceptor: received ClientHello (%zu bytes)",
-                     (size_t)input->length);
     } else {
-        if (ctx->initiator)
-            return signet_fail(minor, GSS_S_NO_CONTEXT, SIGNET_ERR_BAD_ARGUMENT,
-                               "an initiator context was passed to "
-                               "gss_accept_sec_context");
-        if (seen_token(ctx, input))
-            return signet_fail(minor, GSS_S_DUPLICATE_TOKEN,
-                               SIGNET_ERR_TOKEN_REPLAYED,
-                               "the initiator's context token was already processed");
-        if (ctx->state == SIGNET_CTX_ESTABLISHED)
-            return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_TOKEN_UNEXPECTED,
-                               "the context is already established");
-        if (ctx->state == SIGNET_CTX_FAILED)
-            return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_CONTEXT_FAILED, NULL);
-        major = parse_token(minor, ctx, 0, input, &body, &bodylen, &peer_failed);
+        major = check_continuation(&minor, ctx, 0, input);
+        if (major != GSS_S_COMPLETE)
+            goto done;
+        major = parse_token(&minor, ctx, 0, input, &body, &bodylen, &peer_failed);
         if (major != GSS_S_COMPLETE) {
             answer = !peer_failed;
             goto fail;
         }
     }
-
-    major = signet_tls_step(minor, ctx->tls, body, bodylen, &records, &done);
+    major = signet_tls_step(&minor, ctx->tls, body, bodylen, &records, &done);
+    if (!GSS_ERROR(major) && done)
+        major = accept_finish(&minor, ctx, cb, &records, &bound_cb);
+    if (!GSS_ERROR(major))
+        major = emit_handshake(&minor, ctx, 0, &records, output);
     if (GSS_ERROR(major))
         goto fail;
-    if (done) {
-        major = accept_finish(minor, ctx, cb, &records, &bound_cb);
-        if (major != GSS_S_COMPLETE)
-            goto fail;
-    }
-    major = emit_handshake(minor, ctx, 0, &records, output);
-    if (major != GSS_S_COMPLETE)
-        goto fail;
-    if (ctx->state == SIGNET_CTX_ESTABLISHED) {
+    if (ctx->state != SIGNET_CTX_ESTABLISHED) {
+        major = GSS_S_CONTINUE_NEEDED;
+    } else {
         if (src_name != NULL) {
-            major = signet_name_copy(minor, ctx->initiator_name,
+            major = signet_name_copy(&minor, ctx->initiator_name,
                                      (signet_name **)src_name);
             if (major != GSS_S_COMPLETE) {
                 gss_release_buffer(&tmp, output);
@@ -970,22 +1009,19 @@ signet_gss_accept_sec_context(OM_uint32 *minor, gss_ctx_id_t *context_handle,
         if (time_rec != NULL)
             *time_rec = time_left(ctx);
         major = GSS_S_COMPLETE;
-    } else {
-        major = GSS_S_CONTINUE_NEEDED;
     }
-    if (first)
-        *context_handle = (gss_ctx_id_t)ctx;
-    signet_buf_clear(&records);
-    return major;
-
+    if (fresh != NULL)
+        *context_handle = (gss_ctx_id_t)fresh;
+    fresh = NULL;
+    goto done;
 fail:
+    if (ctx != NULL)
+        fail_context(ctx, major, minor, answer, output);
+    /* RFC 2744: no context is left after a failed first call. */
+    signet_ctx_free(&fresh);
+done:
     signet_buf_clear(&records);
-    ctx->state = SIGNET_CTX_FAILED;
-    signet_gss_buffer_clear(output);
-    if (answer)
-        make_error_token(ctx, major, *minor, output);
-    if (first)
-        signet_ctx_free(&fresh); /* RFC 2744: no context after a failed first call */
+    *minor_status = minor;
     return major;
 }
 
