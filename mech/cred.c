@@ -302,6 +302,8 @@ acquire(OM_uint32 *minor, const signet_name *desired, gss_cred_usage_t usage,
         }
     }
     major = signet_tls_cred_load(minor, cred, &s);
+    if (major == GSS_S_COMPLETE)
+        major = signet_tls_cred_ready(minor, cred);
     if (major != GSS_S_COMPLETE)
         goto done;
 

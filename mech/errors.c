@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "signet.h"
@@ -152,9 +153,12 @@ signet_gss_display_status(OM_uint32 *minor, OM_uint32 status_value,
 {
     char buf[64];
     const char *text;
+    size_t len;
 
-    if (status != GSS_C_NO_BUFFER)
-        signet_gss_buffer_clear(status);
+    if (status != GSS_C_NO_BUFFER) {
+        status->value = NULL;
+        status->length = 0;
+    }
     if (minor == NULL)
         return GSS_S_CALL_INACCESSIBLE_WRITE;
     *minor = 0;
@@ -172,5 +176,14 @@ signet_gss_display_status(OM_uint32 *minor, OM_uint32 status_value,
                  status_value);
         text = buf;
     }
-    return signet_gss_buffer_set(minor, status, text, strlen(text));
+    /* A copy with a NUL (printed with %s), freed by mechglue with free(). */
+    len = strlen(text);
+    status->value = malloc(len + 1);
+    if (status->value == NULL) {
+        *minor = SIGNET_ERR_NOMEM;
+        return GSS_S_FAILURE;
+    }
+    memcpy(status->value, text, len + 1);
+    status->length = len;
+    return GSS_S_COMPLETE;
 }

@@ -45,8 +45,8 @@ struct signet_tls {
 
 static int verify_cb(int ok, X509_STORE_CTX *sctx);
 
-SSL_CTX *
-signet_tls_ssl_ctx_new(struct signet_tls_cred *tc, int server)
+static SSL_CTX *
+ssl_ctx_new(struct signet_tls_cred *tc, int server)
 {
     SSL_CTX *c = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 
@@ -75,6 +75,26 @@ signet_tls_ssl_ctx_new(struct signet_tls_cred *tc, int server)
 fail:
     SSL_CTX_free(c);
     return NULL;
+}
+
+OM_uint32
+signet_tls_cred_ready(OM_uint32 *minor, signet_cred *cred)
+{
+    struct signet_tls_cred *tc = cred->tls;
+
+    if (tc == NULL)
+        return signet_fail(minor, GSS_S_FAILURE, SIGNET_ERR_INTERNAL,
+                           "credential without TLS state");
+    ERR_clear_error();
+    tc->client = ssl_ctx_new(tc, 0);
+    tc->server = ssl_ctx_new(tc, 1);
+    if (tc->client == NULL || tc->server == NULL) {
+        ERR_clear_error();
+        return signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_LOAD,
+                           "cannot set up TLS with this credential: %s",
+                           signet_ossl_reason());
+    }
+    return GSS_S_COMPLETE;
 }
 
 /* ---- handshake ------------------------------------------------------------ */

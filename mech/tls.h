@@ -27,6 +27,8 @@ struct signet_settings {
 OM_uint32 signet_tls_cred_load(OM_uint32 *minor, signet_cred *cred,
                                const struct signet_settings *s);
 void signet_tls_cred_free(struct signet_tls_cred **tc);
+/* Then the TLS engine's SSL_CTXs of the loaded credential (tls.c). */
+OM_uint32 signet_tls_cred_ready(OM_uint32 *minor, signet_cred *cred);
 /* 1 if the credential holds a certificate and key. */
 int signet_tls_cred_has_cert(const signet_cred *cred);
 /* 1 if the credential holds trust anchors. */

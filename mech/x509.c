@@ -508,15 +508,7 @@ signet_tls_cred_load(OM_uint32 *minor, signet_cred *cred,
     major = load_localname_policy(minor, tc, s);
     if (major != GSS_S_COMPLETE)
         goto fail;
-    tc->client = signet_tls_ssl_ctx_new(tc, 0);
-    tc->server = signet_tls_ssl_ctx_new(tc, 1);
-    if (tc->client == NULL || tc->server == NULL) {
-        major = signet_fail(minor, GSS_S_NO_CRED, SIGNET_ERR_CRED_LOAD,
-                            "cannot set up TLS with this credential: %s",
-                            signet_ossl_reason());
-        goto fail;
-    }
-    cred->tls = tc;
+    cred->tls = tc;     /* tls.c adds its SSL_CTXs (signet_tls_cred_ready) */
     ERR_clear_error();
     return GSS_S_COMPLETE;
 fail:

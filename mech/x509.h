@@ -49,7 +49,4 @@ char *signet_x509_cn(X509 *cert);
 OM_uint32 signet_x509_name(OM_uint32 *minor, const struct signet_tls_cred *policy,
                            X509 *cert, signet_name **out);
 
-/* tls.c: a TLS 1.3 SSL_CTX for the credential (client or server side). */
-SSL_CTX *signet_tls_ssl_ctx_new(struct signet_tls_cred *tc, int server);
-
 #endif /* SIGNET_X509_H */
