@@ -19,20 +19,7 @@
 #include <unistd.h>
 
 #include "pair.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                      \
-            printf(__VA_ARGS__);                                             \
-            printf("\n");                                                    \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 #define NONCE_OFF 12
 #define NONCE_LEN 12
@@ -313,6 +300,5 @@ main(void)
     test_grandchild();
     test_rekey_limit_shared();
     test_lock_held_at_fork();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_report();
 }

@@ -22,20 +22,7 @@
 
 #include "signet.h"
 #include "crypto.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                      \
-            printf(__VA_ARGS__);                                             \
-            printf("\n");                                                    \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 #define ALL_QOPS ((1u << SIGNET_QOP_HMAC_SHA256) | (1u << SIGNET_QOP_HMAC_SHA384) | \
                   (1u << SIGNET_QOP_HMAC_SHA512) | (1u << SIGNET_QOP_AES256_GMAC))
@@ -1294,6 +1281,5 @@ main(void)
     test_cache_purge();
     test_export_import();
     test_prf();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_report();
 }

@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "signet.h"
-
-static int passed, failed;
-
-#define CHECK(cond, what)                                                     \
-    do {                                                                      \
-        if (cond) {                                                           \
-            passed++;                                                         \
-        } else {                                                              \
-            failed++;                                                         \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, what);             \
-        }                                                                     \
-    } while (0)
+#include "check.h"
 
 static void
 test_cursor(void)
@@ -113,6 +102,5 @@ main(void)
     test_cursor();
     test_buf();
     test_framing();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_report();
 }
