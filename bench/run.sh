@@ -26,7 +26,7 @@
 # Environment: BENCH_BUILDDIR, a configured build directory (default
 # <source>/build, else <source>/build-bench, else .); the plugin, the SSPI
 # library and bench/bench_{mic,raw,sspi} are (re)built there with
-# `make bench-programs`.
+# `make benchmark-programs`.
 #
 # Needs (Debian 12): krb5-kdc krb5-admin-server krb5-user gss-ntlmssp
 # valgrind openssl util-linux (taskset) python3; nothing is installed here
@@ -63,7 +63,7 @@ fi
 B=${BENCH_BUILDDIR:?set BENCH_BUILDDIR to a configured build directory}
 PLUGIN=$B/.libs/mech_signet.so
 # (re)build the plugin and the bench programs if anything is out of date
-make -C "$B" -s bench-programs >&2
+make -C "$B" -s benchmark-programs >&2
 MIC=$B/bench/bench_mic
 RAW=$B/bench/bench_raw
 SSPI=$B/bench/bench_sspi

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import require_program
+
 REALM = "SIGNET.TEST"
 USER = "alice"
 PASSWORD = "alice-password"
@@ -155,6 +157,10 @@ class Kdc:
 @pytest.fixture(scope="session")
 def kdc(tmp_path_factory):
     """A running KDC for the session (stopped at the end)."""
+    for program, package in (("kdb5_util", "krb5-kdc"), ("krb5kdc", "krb5-kdc"),
+                             ("kadmin.local", "krb5-admin-server"),
+                             ("kinit", "krb5-user")):
+        require_program(program, package)
     k = Kdc(tmp_path_factory.mktemp("kdc"))
     try:
         k.start()

@@ -1,7 +1,9 @@
 #!/bin/bash
 # tests/run.sh - build Signet and run every test.
 #
-#   bash tests/run.sh              build in ./build, make check, pytest
+#   bash tests/run.sh              build in ./build (or reuse the README's
+#                                  build there), make check (the C unit
+#                                  tests, then tests/*.py with pytest), demo
 #   bash tests/run.sh --sanitize   the same in ./build-asan with
 #                                  --enable-sanitizers (ASan + UBSan); the
 #                                  ASan runtime is preloaded into python and
@@ -9,7 +11,9 @@
 #                                  report fails the run
 #   extra arguments after "--" go to pytest (e.g. -- -k psk -x)
 #
-# Environment: SIGNET_BUILDDIR overrides the build directory; JOBS (default 2).
+# Environment: SIGNET_BUILDDIR overrides the build directory; JOBS (default
+# 2); SIGNET_CONFIGURE_FLAGS, more configure options (.ci/run:
+# --enable-werror); CI set: a missing dependency fails its test.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +31,6 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-PY=/usr/bin/python3            # the interpreter that has python3-gssapi
 JOBS=${JOBS:-2}
 
 # A tree configured in place (./configure && make, as in the README) cannot
@@ -61,11 +64,13 @@ fi
 mkdir -p "$builddir"
 if [ ! -f "$builddir/Makefile" ] || [ configure -nt "$builddir/config.status" ]; then
     step "configure ${configure_args[*]:-} (in $builddir)"
-    (cd "$builddir" && "$here/configure" -q ${configure_args[@]+"${configure_args[@]}"})
+    # shellcheck disable=SC2086 # SIGNET_CONFIGURE_FLAGS is a list of words
+    (cd "$builddir" && "$here/configure" -q ${configure_args[@]+"${configure_args[@]}"} \
+        ${SIGNET_CONFIGURE_FLAGS:-})
 fi
 
-step "make -j$JOBS"
-make -C "$builddir" -j"$JOBS"
+step "make -j$JOBS all check-programs"
+make -C "$builddir" -j"$JOBS" all check-programs
 
 # ---- sanitizer environment ------------------------------------------------
 if [ $sanitize = 1 ]; then
@@ -94,9 +99,10 @@ fi
 
 status=0
 
-# ---- unit tests ------------------------------------------------------------
+# ---- unit tests, then the integration tests (check-local: pytest) ---------
 step "make check"
-if ! make -C "$builddir" -j"$JOBS" check; then
+pytest_flags="-v${pytest_args[*]+ ${pytest_args[*]@Q}}"
+if ! make -C "$builddir" -k check PYTEST_ARGS="$pytest_flags"; then
     status=1
     for log in "$builddir"/test-suite.log "$builddir"/tests/unit/*.log; do
         [ -f "$log" ] && { echo "--- $log"; cat "$log"; }
@@ -107,13 +113,6 @@ fi
 step "tools/signet-demo"
 if ! "$builddir/tools/signet-demo"; then
     echo "run.sh: signet-demo failed" >&2
-    status=1
-fi
-
-# ---- integration tests -----------------------------------------------------
-step "pytest"
-export SIGNET_BUILDDIR="$builddir"
-if ! "$PY" -m pytest -v -p no:cacheprovider "$here/tests" ${pytest_args[@]+"${pytest_args[@]}"}; then
     status=1
 fi
 

@@ -9,12 +9,12 @@ input that caused it is left in the test's temporary directory.
 SIGNET_FUZZ_SECONDS sets the time per target (default 15)."""
 
 import os
-import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, missing_dependency, require_program
 from test_threads import core_sources, pkg_flags
 
 TARGETS = ["fuzz_context", "fuzz_message", "fuzz_import"]
@@ -28,9 +28,11 @@ def clean_env():
 
 @pytest.fixture(scope="module")
 def clang():
-    path = shutil.which("clang")
-    if path is None:
-        pytest.skip("clang (libFuzzer) is not installed")
+    path = require_program("clang", "clang libclang-rt-14-dev")
+    rtdir = subprocess.run([path, "-print-runtime-dir"], capture_output=True,
+                           text=True).stdout.strip()
+    if not list(Path(rtdir).glob("libclang_rt.fuzzer*.a")):
+        missing_dependency("libFuzzer runtime in %s" % rtdir, "libclang-rt-14-dev")
     return path
 
 

@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "compat"))
 
-from conftest import builddir  # noqa: E402
+from conftest import builddir, require_file  # noqa: E402
 from sspi_harness import NTLM_LINE, program, run  # noqa: E402
 
 SSPI_NAMES = {
@@ -78,6 +78,7 @@ def test_packages_without_ntlm(env_for):
 
 
 def test_ntlm_listed_when_configured(env_for, mech_config, workdir):
+    require_file(NTLM_LINE.split()[2], "gss-ntlmssp")
     conf = workdir / "mech-with-ntlm.conf"
     conf.write_text(mech_config.read_text() + NTLM_LINE + "\n")
     proc = run([program("t_sspi_pkgs"), "--expect-ntlm"],

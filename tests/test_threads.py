@@ -9,12 +9,11 @@ test."""
 
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, require_program
 
 
 def core_sources():
@@ -32,8 +31,7 @@ def pkg_flags(*names):
 
 @pytest.fixture(scope="module")
 def tsan_binary(tmp_path_factory):
-    if shutil.which("gcc") is None:
-        pytest.skip("gcc not found")
+    require_program("gcc", "build-essential")
     out = tmp_path_factory.mktemp("tsan") / "t_threads"
     cmd = (["gcc", "-std=gnu11", "-D_GNU_SOURCE", "-O1", "-g",
             "-fsanitize=thread", "-pthread", "-I%s" % (REPO / "include"),

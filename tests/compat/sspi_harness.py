@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import (PYTHON, TIMEOUT, assert_no_crash, builddir, py_env,
-                      stop, wait_for_line)
+                      require_module, stop, wait_for_line)
 
 HERE = Path(__file__).resolve().parent
 GSS_PEER = str(HERE / "gss_peer.py")
@@ -86,6 +86,7 @@ class Servers:
         return srv
 
     def python(self, env, *args):
+        require_module("gssapi", "python3-gssapi")
         srv = ServerProc([PYTHON, GSS_PEER, "server"] + list(args), py_env(env),
                          "gss_peer.py server")
         self.started.append(srv)
@@ -110,6 +111,7 @@ def sspi_client(env, port, *args):
 
 
 def py_client(env, port, *args):
+    require_module("gssapi", "python3-gssapi")
     proc = run([PYTHON, GSS_PEER, "client", "--port", str(port)] + list(args), py_env(env),
                "gss_peer.py client")
     return last_json(proc.stdout, "gss_peer.py client\n" + proc.stderr)
