@@ -226,7 +226,7 @@ def test_every_key_is_documented(plugin):
     assert len(keys) >= 20, keys
     conf = (REPO / "docs/configuration.md").read_text()
     readme = (REPO / "README.md").read_text()
-    man = (REPO / "man/signet.7").read_text()
+    man = (REPO / "man/signet.7.in").read_text()
     for key in keys:
         assert re.search(r"^\| `%s` \|" % re.escape(key), conf, re.M), (
             "docs/configuration.md has no row for " + key)
