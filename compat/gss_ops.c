@@ -12,9 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "signet.h"
+#include "crypto.h"      /* signet_wipe */
 #include "sspi_int.h"
 
 /* ---- mechglue ----------------------------------------------------------------- */
@@ -84,7 +83,7 @@ signet_export(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t out)
         return major;
     p = malloc(4 + oid->length + inner.length);
     if (p == NULL) {
-        OPENSSL_cleanse(inner.value, inner.length);
+        signet_wipe(inner.value, inner.length);
         free(inner.value);
         *minor = SIGNET_ERR_NOMEM;
         return GSS_S_FAILURE;
@@ -97,7 +96,7 @@ signet_export(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t out)
     memcpy(p + 4 + oid->length, inner.value, inner.length);
     out->value = p;
     out->length = 4 + oid->length + inner.length;
-    OPENSSL_cleanse(inner.value, inner.length);
+    signet_wipe(inner.value, inner.length);
     free(inner.value);
     return GSS_S_COMPLETE;
 }
@@ -130,12 +129,12 @@ signet_key_info(gss_ctx_id_t handle, ULONG *bits, ULONG *sig_alg, const char **s
         [SIGNET_QOP_HMAC_SHA512] = "HMAC-SHA512-256",
         [SIGNET_QOP_AES256_GMAC] = "AES256-GMAC",
     };
-    const signet_ctx *ctx = (const signet_ctx *)handle;
+    gss_qop_t qop = signet_ctx_default_qop((const signet_ctx *)handle);
 
-    if (ctx == NULL || ctx->qop_default < 1 || ctx->qop_default > 4)
+    if (qop < SIGNET_QOP_HMAC_SHA256 || qop > SIGNET_QOP_AES256_GMAC)
         return -1;
-    *sig_alg = ctx->qop_default;
-    *sig_name = names[ctx->qop_default];
+    *sig_alg = qop;
+    *sig_name = names[qop];
     *enc_alg = 0x00006610;          /* CALG_AES_256 */
     *enc_name = "AES256-GCM";
     *bits = 256;
