@@ -415,6 +415,7 @@ put_token(PSecBufferDesc out, ULONG req_alloc, gss_buffer_t tok, int *allocated)
 /* ---- credentials -------------------------------------------------------------------- */
 struct identity {
     char *user, *domain, *password;
+    size_t password_size;     /* bytes allocated for password (all wiped) */
 };
 
 static void
@@ -423,25 +424,35 @@ identity_clear(struct identity *id)
     free(id->user);
     free(id->domain);
     if (id->password != NULL) {
-        memset(id->password, 0, strlen(id->password));
+        signet_wipe(id->password, id->password_size);
         free(id->password);
     }
     memset(id, 0, sizeof(*id));
 }
 
+/* A malloc'ed UTF-8 copy of an identity string; *size (may be NULL) gets
+ * the bytes allocated, so that a secret can be wiped whole. */
 static char *
-ident_str(const void *p, ULONG len, int unicode)
+ident_str(const void *p, ULONG len, int unicode, size_t *size)
 {
     char *s;
 
     if (p == NULL)
         return NULL;
-    if (unicode)
-        return sspi_utf8_from_utf16(p, len);
+    if (unicode) {
+        size_t n = 0;
+
+        s = sspi_utf8_from_utf16_len(p, len, &n);
+        if (s != NULL && size != NULL)
+            *size = n + 1;
+        return s;
+    }
     s = malloc((size_t)len + 1);
     if (s != NULL) {
         memcpy(s, p, len);
         s[len] = '\0';
+        if (size != NULL)
+            *size = (size_t)len + 1;
     }
     return s;
 }
@@ -474,9 +485,9 @@ identity_parse(const void *auth, struct identity *id)
     if ((flags & (SEC_WINNT_AUTH_IDENTITY_ANSI | SEC_WINNT_AUTH_IDENTITY_UNICODE)) == 0)
         return -1;
     unicode = (flags & SEC_WINNT_AUTH_IDENTITY_UNICODE) != 0;
-    id->user = ident_str(u, ul, unicode);
-    id->domain = ident_str(d, dl, unicode);
-    id->password = ident_str(p, pl, unicode);
+    id->user = ident_str(u, ul, unicode, NULL);
+    id->domain = ident_str(d, dl, unicode, NULL);
+    id->password = ident_str(p, pl, unicode, &id->password_size);
     if ((u != NULL && id->user == NULL) || (d != NULL && id->domain == NULL) ||
         (p != NULL && id->password == NULL)) {
         identity_clear(id);
@@ -537,7 +548,7 @@ bridge_acquire(const struct bridge_pkg *pkg, PUNICODE_STRING principal, ULONG us
     gss_name_t name = GSS_C_NO_NAME;
     gss_key_value_element_desc el[32];
     gss_key_value_set_desc store = { 0, el };
-    struct identity id = { NULL, NULL, NULL };
+    struct identity id = { NULL, NULL, NULL, 0 };
     struct bridge_cred *cred = NULL;
     char *pname = NULL, *joined = NULL;
     NTSTATUS nt;
@@ -1171,6 +1182,7 @@ session_key(const struct bridge_ctx *c, SecPkgContext_SessionKey *sk, int *encty
                                        : sspi_status_from_gss(major, minor, 0, 0);
     key = malloc(set->elements[0].length ? set->elements[0].length : 1);
     if (key == NULL) {
+        signet_wipe(set->elements[0].value, set->elements[0].length);
         ops->release_buffer_set(&minor, &set);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
@@ -1180,6 +1192,8 @@ session_key(const struct bridge_ctx *c, SecPkgContext_SessionKey *sk, int *encty
     /* The second element is the enctype OID 1.2.840.113554.1.2.2.4.<enctype>. */
     if (set->count >= 2 && set->elements[1].length == 11)
         *enctype = ((unsigned char *)set->elements[1].value)[10];
+    /* mechglue's copy of the key: wiped before it is released */
+    signet_wipe(set->elements[0].value, set->elements[0].length);
     ops->release_buffer_set(&minor, &set);
     return STATUS_SUCCESS;
 }
@@ -1258,7 +1272,7 @@ bridge_query_context(LSA_SEC_HANDLE h, ULONG attr, PVOID buffer)
 
             if (!NT_SUCCESS(nt))
                 return nt;
-            memset(sk.SessionKey, 0, sk.SessionKeyLength);
+            signet_wipe(sk.SessionKey, sk.SessionKeyLength);
             free(sk.SessionKey);
             for (i = 0; i < sizeof(krb5_algs) / sizeof(krb5_algs[0]); i++) {
                 if (krb5_algs[i].enctype == enctype) {

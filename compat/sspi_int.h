@@ -33,6 +33,10 @@ size_t sspi_wcslen(const SEC_WCHAR *w);
 SEC_WCHAR *sspi_utf16_from_utf8(const char *s, size_t len, size_t *nchars);
 /* UTF-16 (n units, or up to NUL when n is (size_t)-1) to malloc'ed UTF-8. */
 char *sspi_utf8_from_utf16(const SEC_WCHAR *w, size_t n);
+/* The same; *nbytes gets the bytes before the terminating NUL (a secret's
+ * copy can then be wiped whole).  On bad UTF-16 what was converted is
+ * wiped before it is freed. */
+char *sspi_utf8_from_utf16_len(const SEC_WCHAR *w, size_t n, size_t *nbytes);
 /* A UNICODE_STRING holding a malloc'ed copy of s; 0 or -1 (no memory). */
 int sspi_ustr_set(UNICODE_STRING *u, const char *s);
 void sspi_ustr_clear(UNICODE_STRING *u);
