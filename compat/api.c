@@ -6,7 +6,8 @@
  * SECPKG_USER_FUNCTION_TABLE.MakeSignature (SpMakeSignature), and so on.
  *   - NULL, unknown or freed handle          -> SEC_E_INVALID_HANDLE
  *   - the package's table entry is NULL      -> SEC_E_UNSUPPORTED_FUNCTION
- *   - otherwise the entry's NTSTATUS, as SECURITY_STATUS (sspi_status_from_nt)
+ *   - otherwise the entry's NTSTATUS, as SECURITY_STATUS (sspi_status_from_nt:
+ *     never an NT error value but MakeSignature's STATUS_INVALID_PARAMETER)
  * "A" entry points take UTF-8, "W" entry points UTF-16; packages see
  * UNICODE_STRINGs and W attribute structures, as on Windows.
  */
@@ -168,7 +169,7 @@ acquire(const char *principal, const char *package, ULONG use, void *logon, void
                                           (PVOID)getkey, getkey_arg, &h, expiry);
     sspi_ustr_clear(&uprincipal);
     if (!NT_SUCCESS(nt))
-        return sspi_status_from_nt(nt);
+        return sspi_status_from_nt(SSPI_SITE_ANY, nt);
     st = sspi_handle_new(SSPI_KIND_CRED, p, h, ph);
     if (st != SEC_E_OK && p->lsa->FreeCredentialsHandle != NULL)
         p->lsa->FreeCredentialsHandle(h);
@@ -237,7 +238,7 @@ add_credentials(PCredHandle ph, const char *principal, const char *package, ULON
     sspi_ustr_clear(&up);
     sspi_ustr_clear(&upkg);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -289,7 +290,7 @@ query_cred(PCredHandle ph, ULONG attr, void *buffer, int wide)
         nt = ref.pkg->lsa->QueryCredentialsAttributes(ref.lsa, attr, buffer);
     }
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -316,7 +317,7 @@ set_cred_attr(PCredHandle ph, ULONG attr, void *buf, ULONG size)
     nt = ref.pkg->lsa->SetCredentialsAttributes == NULL ? SEC_E_UNSUPPORTED_FUNCTION
          : ref.pkg->lsa->SetCredentialsAttributes(ref.lsa, attr, buf, size);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -400,7 +401,7 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     }
     if (attrs != NULL)
         *attrs = a;
-    st = sspi_status_from_nt(nt);
+    st = sspi_status_from_nt(SSPI_SITE_ANY, nt);
     if (first && newh != 0) {
         if (NT_SUCCESS(nt)) {
             SecHandle h;
@@ -506,7 +507,7 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
     }
     if (pfContextAttr != NULL)
         *pfContextAttr = a;
-    st = sspi_status_from_nt(nt);
+    st = sspi_status_from_nt(SSPI_SITE_ANY, nt);
     if (first && newh != 0) {
         if (NT_SUCCESS(nt)) {
             SecHandle h;
@@ -557,7 +558,7 @@ MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG 
     else
         nt = ref.pkg->user->MakeSignature(ref.lsa, fQOP, pMessage, MessageSeqNo);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_MAKE_SIGNATURE, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -572,7 +573,7 @@ VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeq
     else
         nt = ref.pkg->user->VerifySignature(ref.lsa, pMessage, MessageSeqNo, pfQOP);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -586,7 +587,7 @@ EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG
     else
         nt = ref.pkg->user->SealMessage(ref.lsa, fQOP, pMessage, MessageSeqNo);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -601,7 +602,7 @@ DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeqN
     else
         nt = ref.pkg->user->UnsealMessage(ref.lsa, pMessage, MessageSeqNo, pfQOP);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -616,7 +617,7 @@ CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
     else
         nt = ref.pkg->user->CompleteAuthToken(ref.lsa, pToken);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -628,7 +629,7 @@ ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
     nt = ref.pkg->lsa->ApplyControlToken == NULL ? SEC_E_UNSUPPORTED_FUNCTION
          : ref.pkg->lsa->ApplyControlToken(ref.lsa, pInput);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -755,7 +756,7 @@ query_context(PCtxtHandle phContext, ULONG attr, void *buffer, int wide)
     sspi_handle_put(&ref);
     if (fail)
         return SEC_E_INSUFFICIENT_MEMORY;
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -779,7 +780,7 @@ set_context_attr(PCtxtHandle ph, ULONG attr, void *buf, ULONG size)
     nt = ref.pkg->lsa->SetContextAttributes == NULL ? SEC_E_UNSUPPORTED_FUNCTION
          : ref.pkg->lsa->SetContextAttributes(ref.lsa, attr, buf, size);
     sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return sspi_status_from_nt(SSPI_SITE_ANY, nt);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -823,7 +824,7 @@ ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedCon
         nt = ref.pkg->user->ExportContext(ref.lsa, fFlags, pPackedContext, (PHANDLE)pToken);
     sspi_handle_put_exclusive(&ref, NT_SUCCESS(nt) &&
                                     (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) != 0);
-    st = sspi_status_from_nt(nt);
+    st = sspi_status_from_nt(SSPI_SITE_ANY, nt);
 done:
     return st;
 }
@@ -844,7 +845,7 @@ import_context(const char *package, PSecBuffer packed, void *token, PCtxtHandle 
         return SEC_E_UNSUPPORTED_FUNCTION;
     nt = p->user->ImportContext(packed, token, &h);
     if (!NT_SUCCESS(nt))
-        return sspi_status_from_nt(nt);
+        return sspi_status_from_nt(SSPI_SITE_ANY, nt);
     st = sspi_handle_new(SSPI_KIND_CTXT, p, h, ph);
     if (st != SEC_E_OK && p->lsa->DeleteContext != NULL)
         p->lsa->DeleteContext(h);

@@ -628,15 +628,9 @@ bridge_acquire(const struct bridge_pkg *pkg, PUNICODE_STRING principal, ULONG us
                                        &cred->cred, NULL, &time_rec);
     }
     if (major != GSS_S_COMPLETE) {
-        nt = sspi_status_from_gss(major, minor, ops->signet_minor, 0);
-        /* A generic failure to get credentials: with a password, the KDC
-         * (or NTLM user file) refused it, as Windows' SEC_E_LOGON_DENIED;
-         * without, there were none to use. */
-        if (id.password != NULL &&
-            (nt == SEC_E_INTERNAL_ERROR || nt == SEC_E_NO_CREDENTIALS))
-            nt = SEC_E_LOGON_DENIED;
-        else if (nt == SEC_E_INTERNAL_ERROR)
-            nt = SEC_E_NO_CREDENTIALS;
+        nt = sspi_status_from_gss(id.password != NULL ? SSPI_SITE_ACQUIRE_PASSWORD
+                                                      : SSPI_SITE_ACQUIRE,
+                                  major, minor, ops->signet_minor, 0);
         goto done;
     }
     if (expiry != NULL)
@@ -685,7 +679,7 @@ bridge_query_cred(LSA_SEC_HANDLE h, ULONG attr, PVOID buffer)
         return STATUS_INVALID_PARAMETER;
     major = cred->pkg->ops->inquire_cred(&minor, cred->cred, &name, NULL, NULL, NULL);
     if (major != GSS_S_COMPLETE)
-        return sspi_status_from_gss(major, minor, cred->pkg->ops->signet_minor, 0);
+        return sspi_status_from_gss(SSPI_SITE_ANY, major, minor, cred->pkg->ops->signet_minor, 0);
     s = display(cred->pkg, name);
     cred->pkg->ops->release_name(&minor, &name);
     names->sUserName = wdup(s);
@@ -750,7 +744,7 @@ bridge_init(const struct bridge_pkg *pkg, LSA_SEC_HANDLE credh, LSA_SEC_HANDLE c
                                   have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS,
                                   intok.length ? &intok : GSS_C_NO_BUFFER, NULL, &outtok,
                                   &ret, &time_rec);
-    nt = sspi_status_from_gss(major, minor, ops->signet_minor, 0);
+    nt = sspi_status_from_gss(SSPI_SITE_ANY, major, minor, ops->signet_minor, 0);
     put = put_token(out, req & ISC_REQ_ALLOCATE_MEMORY, &outtok, &allocated);
     ops->release_buffer(&minor, &outtok);
     if (!NT_SUCCESS(nt)) {
@@ -827,11 +821,7 @@ bridge_accept(const struct bridge_pkg *pkg, LSA_SEC_HANDLE credh, LSA_SEC_HANDLE
                                     NULL, NULL, &outtok, &ret, &time_rec, &deleg);
     if (deleg != GSS_C_NO_CREDENTIAL)
         ops->release_cred(&minor, &deleg);
-    nt = sspi_status_from_gss(major, minor, ops->signet_minor, 0);
-    /* An acceptor's unexplained failure is a refused logon (a wrong NTLM
-     * password gives GSS_S_FAILURE), as Windows reports it. */
-    if (nt == SEC_E_INTERNAL_ERROR)
-        nt = SEC_E_LOGON_DENIED;
+    nt = sspi_status_from_gss(SSPI_SITE_ACCEPT, major, minor, ops->signet_minor, 0);
     put = put_token(out, req & ASC_REQ_ALLOCATE_MEMORY, &outtok, &allocated);
     ops->release_buffer(&minor, &outtok);
     if (!NT_SUCCESS(nt)) {
@@ -1050,7 +1040,7 @@ bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seq
     if (len == 0) {
         len = mic_length(c, qop, &major);
         if (len == 0 && GSS_ROUTINE_ERROR(major) == GSS_S_BAD_QOP) {
-            nt = sspi_status_from_gss(major, minor, 0, c->gss_flags);
+            nt = sspi_status_from_gss(SSPI_SITE_MAKE_SIGNATURE, major, minor, 0, c->gss_flags);
             goto done;
         }
         if (len == 0)
@@ -1064,7 +1054,7 @@ bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seq
     if (c->datagram && c->ntlm) {
         major = set_ntlm_seq(c, seqno, &minor);
         if (GSS_ERROR(major)) {
-            nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
+            nt = sspi_status_from_gss(SSPI_SITE_MAKE_SIGNATURE, major, minor, ops->signet_minor, c->gss_flags);
             goto done;
         }
     }
@@ -1089,7 +1079,7 @@ bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seq
             ops->release_buffer(&minor, &tok);
         }
     }
-    nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
+    nt = sspi_status_from_gss(SSPI_SITE_MAKE_SIGNATURE, major, minor, ops->signet_minor, c->gss_flags);
     if (major == GSS_S_COMPLETE)
         m.token->cbBuffer = (ULONG)mic->buffer.length;
 done:
@@ -1117,7 +1107,7 @@ bridge_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG seqno, PULON
     if (c->datagram && c->ntlm) {
         major = set_ntlm_seq(c, seqno, &minor);
         if (GSS_ERROR(major)) {
-            nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
+            nt = sspi_status_from_gss(SSPI_SITE_ANY, major, minor, ops->signet_minor, c->gss_flags);
             goto done;
         }
     }
@@ -1132,7 +1122,7 @@ bridge_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG seqno, PULON
         major = ops->verify_mic(&minor, c->ctx, &data, &m.iov[m.mic_at].buffer, &qop);
         free(data.value);
     }
-    nt = sspi_status_from_gss(major, minor, ops->signet_minor, c->gss_flags);
+    nt = sspi_status_from_gss(SSPI_SITE_ANY, major, minor, ops->signet_minor, c->gss_flags);
     if (NT_SUCCESS(nt) && pfqop != NULL)
         *pfqop = (ULONG)qop;
 done:
@@ -1171,7 +1161,7 @@ session_key(const struct bridge_ctx *c, SecPkgContext_SessionKey *sk, int *encty
 
         major = signet_sspi_prf(&minor, c->ctx, &in, 32, &out);
         if (major != GSS_S_COMPLETE)
-            return sspi_status_from_gss(major, minor, 1, 0);
+            return sspi_status_from_gss(SSPI_SITE_ANY, major, minor, 1, 0);
         sk->SessionKey = out.value;
         sk->SessionKeyLength = (ULONG)out.length;
         return STATUS_SUCCESS;
@@ -1179,7 +1169,7 @@ session_key(const struct bridge_ctx *c, SecPkgContext_SessionKey *sk, int *encty
     major = ops->inquire_sec_context_by_oid(&minor, c->ctx, &oid_sspi_session_key, &set);
     if (major != GSS_S_COMPLETE || set == GSS_C_NO_BUFFER_SET || set->count < 1)
         return major == GSS_S_COMPLETE ? SEC_E_UNSUPPORTED_FUNCTION
-                                       : sspi_status_from_gss(major, minor, 0, 0);
+                                       : sspi_status_from_gss(SSPI_SITE_ANY, major, minor, 0, 0);
     key = malloc(set->elements[0].length ? set->elements[0].length : 1);
     if (key == NULL) {
         signet_wipe(set->elements[0].value, set->elements[0].length);
@@ -1337,7 +1327,7 @@ bridge_export(LSA_SEC_HANDLE h, ULONG flags, PSecBuffer packed, PHANDLE token)
     ops = c->pkg->ops;
     major = ops->export_sec_context(&minor, &c->ctx, &out);
     if (major != GSS_S_COMPLETE) {
-        nt = sspi_status_from_gss(major, minor, ops->signet_minor, 0);
+        nt = sspi_status_from_gss(SSPI_SITE_ANY, major, minor, ops->signet_minor, 0);
         goto done;
     }
     len = out.length;
@@ -1385,7 +1375,7 @@ bridge_import(const struct bridge_pkg *pkg, PSecBuffer packed, PLSA_SEC_HANDLE o
     major = pkg->ops->import_sec_context(&minor, &in, &c->ctx);
     if (major != GSS_S_COMPLETE) {
         free(c);
-        return sspi_status_from_gss(major, minor, pkg->ops->signet_minor, 0);
+        return sspi_status_from_gss(SSPI_SITE_ANY, major, minor, pkg->ops->signet_minor, 0);
     }
     finish(c);
     *out = (LSA_SEC_HANDLE)c;

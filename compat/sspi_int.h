@@ -44,29 +44,51 @@ char *sspi_utf8_from_ustr(const UNICODE_STRING *u);
 int sspi_strcasecmp_ascii(const char *a, const char *b);
 
 /* ---- status mapping (status.c) ---------------------------------------------- */
+/* Call sites whose results the mapping treats apart (status.c's site_rows
+ * and nt_rows); every other call is SSPI_SITE_ANY. */
+enum sspi_site {
+    SSPI_SITE_ANY = 0,
+    SSPI_SITE_ACQUIRE,            /* AcquireCredentialsHandle, no password given */
+    SSPI_SITE_ACQUIRE_PASSWORD,   /* AcquireCredentialsHandle with a password */
+    SSPI_SITE_ACCEPT,             /* AcceptSecurityContext */
+    SSPI_SITE_MAKE_SIGNATURE      /* MakeSignature */
+};
 /*
- * NTSTATUS for the result of a GSS call made for an SSPI package.
+ * NTSTATUS for the result of a GSS call made for an SSPI package at site.
  *   signet_minor: minor is a Signet minor code (read only for the Signet
  *                 package, whose calls do not pass through mechglue)
  *   gss_flags:    the context's negotiated GSS_C_*_FLAG bits: supplementary
  *                 sequencing bits are failures only when replay or sequence
  *                 detection is on
- *   continue_ok:  GSS_S_CONTINUE_NEEDED -> SEC_I_CONTINUE_NEEDED
  */
-NTSTATUS sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, int signet_minor,
-                              OM_uint32 gss_flags);
-/* The SECURITY_STATUS an API call returns for a package's NTSTATUS. */
-SECURITY_STATUS sspi_status_from_nt(NTSTATUS nt);
-/* The table, for the unit test and the documentation. */
+NTSTATUS sspi_status_from_gss(enum sspi_site site, OM_uint32 major, OM_uint32 minor,
+                              int signet_minor, OM_uint32 gss_flags);
+/* The SECURITY_STATUS the public call at site returns for a package's
+ * NTSTATUS: never an NT error value (0xC0000000 and up) other than the
+ * STATUS_INVALID_PARAMETER of MakeSignature. */
+SECURITY_STATUS sspi_status_from_nt(enum sspi_site site, NTSTATUS nt);
+/* The tables, for the unit test and the documentation. */
 struct sspi_status_row {
     OM_uint32 routine;       /* GSS routine error (<< 16 form), 0 = any */
     OM_uint32 supplementary; /* supplementary bit, 0 = none */
     OM_uint32 signet_minor;  /* Signet minor code, 0 = any */
     NTSTATUS nt;             /* what the Sp* function returns */
+    const char *why;
+};
+struct sspi_status_site_row {
+    enum sspi_site site;
+    NTSTATUS from, to;       /* the table's result, what the site makes of it */
+    const char *why;
+};
+struct sspi_status_nt_row {
+    enum sspi_site site;     /* SSPI_SITE_ANY: every public call */
+    NTSTATUS nt;             /* from the package */
     SECURITY_STATUS sec;     /* what the public call returns */
     const char *why;
 };
 const struct sspi_status_row *sspi_status_table(size_t *count);
+const struct sspi_status_site_row *sspi_status_site_table(size_t *count);
+const struct sspi_status_nt_row *sspi_status_nt_table(size_t *count);
 
 /* ---- packages (packages.c) ---------------------------------------------------- */
 struct sspi_package {
