@@ -1,5 +1,7 @@
 /*
- * gss_ops.c - the two GSS function tables the bridge package runs on.
+ * gss_ops.c - the two GSS function tables the bridge package runs on
+ * (struct sspi_gss_ops, bridge.h); the mechanism table (bridge_mechs.c)
+ * names one of them for each entry.
  *
  * mechglue: the public gss_* functions of libgssapi_krb5 (Kerberos, SPNEGO,
  *           NTLM and any other configured mechanism).
@@ -14,13 +16,10 @@
 
 #include "signet.h"
 #include "crypto.h"      /* signet_wipe */
-#include "sspi_int.h"
+#include "bridge.h"
 
 /* ---- mechglue ----------------------------------------------------------------- */
 const struct sspi_gss_ops sspi_gss_ops_mechglue = {
-    .label = "mechglue",
-    .signet_minor = 0,
-    .direct = 0,
     .acquire_cred_from = gss_acquire_cred_from,
     .acquire_cred_with_password = gss_acquire_cred_with_password,
     .release_cred = gss_release_cred,
@@ -44,9 +43,9 @@ const struct sspi_gss_ops sspi_gss_ops_mechglue = {
     .release_name = gss_release_name,
     .set_sec_context_option = gss_set_sec_context_option,
     .inquire_sec_context_by_oid = gss_inquire_sec_context_by_oid,
+    .pseudo_random = gss_pseudo_random,
     .release_buffer = gss_release_buffer,
     .release_buffer_set = gss_release_buffer_set,
-    .key_info = NULL,
 };
 
 /* ---- Signet, direct ------------------------------------------------------------ */
@@ -119,39 +118,7 @@ signet_import(OM_uint32 *minor, gss_buffer_t in, gss_ctx_id_t *ctx)
     return signet_gss_import_sec_context(minor, &inner, ctx);
 }
 
-static int
-signet_key_info(gss_ctx_id_t handle, ULONG *bits, ULONG *sig_alg, const char **sig_name,
-                ULONG *enc_alg, const char **enc_name)
-{
-    static const char *const names[] = {
-        [SIGNET_QOP_HMAC_SHA256] = "HMAC-SHA256-128",
-        [SIGNET_QOP_HMAC_SHA384] = "HMAC-SHA384-192",
-        [SIGNET_QOP_HMAC_SHA512] = "HMAC-SHA512-256",
-        [SIGNET_QOP_AES256_GMAC] = "AES256-GMAC",
-    };
-    gss_qop_t qop = signet_ctx_default_qop((const signet_ctx *)handle);
-
-    if (qop < SIGNET_QOP_HMAC_SHA256 || qop > SIGNET_QOP_AES256_GMAC)
-        return -1;
-    *sig_alg = qop;
-    *sig_name = names[qop];
-    *enc_alg = 0x00006610;          /* CALG_AES_256 */
-    *enc_name = "AES256-GCM";
-    *bits = 256;
-    return 0;
-}
-
-OM_uint32
-signet_sspi_prf(OM_uint32 *minor, gss_ctx_id_t ctx, gss_buffer_t in, size_t len,
-                gss_buffer_t out)
-{
-    return signet_gss_pseudo_random(minor, ctx, GSS_C_PRF_KEY_FULL, in, (ssize_t)len, out);
-}
-
 const struct sspi_gss_ops sspi_gss_ops_signet = {
-    .label = "signet",
-    .signet_minor = 1,
-    .direct = 1,
     .acquire_cred_from = signet_gss_acquire_cred_from,
     .acquire_cred_with_password = NULL,
     .release_cred = signet_gss_release_cred,
@@ -175,7 +142,7 @@ const struct sspi_gss_ops sspi_gss_ops_signet = {
     .release_name = signet_gss_release_name,
     .set_sec_context_option = signet_gss_set_sec_context_option,
     .inquire_sec_context_by_oid = signet_gss_inquire_sec_context_by_oid,
+    .pseudo_random = signet_gss_pseudo_random,
     .release_buffer = signet_release_buffer,
     .release_buffer_set = signet_release_buffer_set,
-    .key_info = signet_key_info,
 };

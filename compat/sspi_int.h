@@ -6,11 +6,12 @@
  *   handles.c    the handle table: SecHandle -> (package, LSA_SEC_HANDLE)
  *   packages.c   the package registry: built-in GSS bridge packages and
  *                third-party packages loaded from shared objects
- *   gss_bridge.c one security package over any GSS-API mechanism, driven by
- *                a table of GSS functions (struct sspi_gss_ops)
- *   gss_ops.c    the two tables: mechglue (public gss_*) and Signet (the
- *                core's signet_gss_* functions, called directly)
- *   status.c     the one status-mapping table (GSS -> NTSTATUS/SECURITY_STATUS)
+ *   bridge_*.c   the GSS bridge: one security package over any GSS-API
+ *                mechanism, over one table of mechanism descriptions
+ *                (bridge_mechs.c); its files by concern: bridge.h
+ *   gss_ops.c    the bridge's two GSS function tables: mechglue (public
+ *                gss_*) and Signet (the core's signet_gss_*, called directly)
+ *   status.c     the whole status mapping (GSS -> NTSTATUS -> SECURITY_STATUS)
  *   strings.c    UTF-8 / UTF-16 conversion
  * Every name here starts with sspi_; nothing here is exported.
  */
@@ -143,69 +144,8 @@ void sspi_handle_put_exclusive(struct sspi_ref *ref, int kill);
  * now, or by the last holder of a reference. */
 SECURITY_STATUS sspi_handle_delete(enum sspi_kind kind, const SecHandle *h);
 
-/* ---- the GSS bridge (gss_bridge.c, gss_ops.c) ---------------------------------- */
-struct sspi_gss_ops {
-    const char *label;
-    int signet_minor;      /* minor codes are Signet's own */
-    int direct;            /* handles are the Signet core's objects */
-    OM_uint32 (*acquire_cred_from)(OM_uint32 *, gss_name_t, OM_uint32, gss_OID_set,
-                                   gss_cred_usage_t, gss_const_key_value_set_t,
-                                   gss_cred_id_t *, gss_OID_set *, OM_uint32 *);
-    OM_uint32 (*acquire_cred_with_password)(OM_uint32 *, const gss_name_t,
-                                            const gss_buffer_t, OM_uint32,
-                                            const gss_OID_set, gss_cred_usage_t,
-                                            gss_cred_id_t *, gss_OID_set *, OM_uint32 *);
-    OM_uint32 (*release_cred)(OM_uint32 *, gss_cred_id_t *);
-    OM_uint32 (*inquire_cred)(OM_uint32 *, gss_cred_id_t, gss_name_t *, OM_uint32 *,
-                              gss_cred_usage_t *, gss_OID_set *);
-    OM_uint32 (*init_sec_context)(OM_uint32 *, gss_cred_id_t, gss_ctx_id_t *, gss_name_t,
-                                  gss_OID, OM_uint32, OM_uint32, gss_channel_bindings_t,
-                                  gss_buffer_t, gss_OID *, gss_buffer_t, OM_uint32 *,
-                                  OM_uint32 *);
-    OM_uint32 (*accept_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t, gss_buffer_t,
-                                    gss_channel_bindings_t, gss_name_t *, gss_OID *,
-                                    gss_buffer_t, OM_uint32 *, OM_uint32 *, gss_cred_id_t *);
-    OM_uint32 (*delete_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
-    OM_uint32 (*inquire_context)(OM_uint32 *, gss_ctx_id_t, gss_name_t *, gss_name_t *,
-                                 OM_uint32 *, gss_OID *, OM_uint32 *, int *, int *);
-    OM_uint32 (*get_mic)(OM_uint32 *, gss_ctx_id_t, gss_qop_t, gss_buffer_t, gss_buffer_t);
-    OM_uint32 (*verify_mic)(OM_uint32 *, gss_ctx_id_t, gss_buffer_t, gss_buffer_t,
-                            gss_qop_t *);
-    OM_uint32 (*get_mic_iov)(OM_uint32 *, gss_ctx_id_t, gss_qop_t, gss_iov_buffer_desc *,
-                             int);
-    OM_uint32 (*verify_mic_iov)(OM_uint32 *, gss_ctx_id_t, gss_qop_t *,
-                                gss_iov_buffer_desc *, int);
-    OM_uint32 (*get_mic_iov_length)(OM_uint32 *, gss_ctx_id_t, gss_qop_t,
-                                    gss_iov_buffer_desc *, int);
-    OM_uint32 (*wrap)(OM_uint32 *, gss_ctx_id_t, int, gss_qop_t, gss_buffer_t, int *,
-                      gss_buffer_t);
-    OM_uint32 (*unwrap)(OM_uint32 *, gss_ctx_id_t, gss_buffer_t, gss_buffer_t, int *,
-                        gss_qop_t *);
-    OM_uint32 (*wrap_size_limit)(OM_uint32 *, gss_ctx_id_t, int, gss_qop_t, OM_uint32,
-                                 OM_uint32 *);
-    OM_uint32 (*export_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
-    OM_uint32 (*import_sec_context)(OM_uint32 *, gss_buffer_t, gss_ctx_id_t *);
-    OM_uint32 (*import_name)(OM_uint32 *, gss_buffer_t, gss_OID, gss_name_t *);
-    OM_uint32 (*display_name)(OM_uint32 *, gss_name_t, gss_buffer_t, gss_OID *);
-    OM_uint32 (*release_name)(OM_uint32 *, gss_name_t *);
-    OM_uint32 (*set_sec_context_option)(OM_uint32 *, gss_ctx_id_t *, const gss_OID,
-                                        const gss_buffer_t);
-    OM_uint32 (*inquire_sec_context_by_oid)(OM_uint32 *, const gss_ctx_id_t, const gss_OID,
-                                            gss_buffer_set_t *);
-    OM_uint32 (*release_buffer)(OM_uint32 *, gss_buffer_t);
-    OM_uint32 (*release_buffer_set)(OM_uint32 *, gss_buffer_set_t *);
-    /* Optional: the key information of an established context. */
-    int (*key_info)(gss_ctx_id_t, ULONG *key_bits, ULONG *sig_alg, const char **sig_name,
-                    ULONG *enc_alg, const char **enc_name);
-};
-
-extern const struct sspi_gss_ops sspi_gss_ops_mechglue;
-/* Signet: len bytes of gss_pseudo_random(GSS_C_PRF_KEY_FULL, in). */
-OM_uint32 signet_sspi_prf(OM_uint32 *minor, gss_ctx_id_t ctx, gss_buffer_t in, size_t len,
-                          gss_buffer_t out);
-extern const struct sspi_gss_ops sspi_gss_ops_signet;
-
-/* The built-in bridge packages: their tables, by registry order. */
+/* ---- the GSS bridge packages (bridge_*.c; their internals: bridge.h) ------------- */
+/* A built-in bridge package as the registry takes it. */
 struct sspi_builtin {
     const SECPKG_FUNCTION_TABLE *lsa;
     const SECPKG_USER_FUNCTION_TABLE *user;
@@ -213,9 +153,10 @@ struct sspi_builtin {
     ULONG caps;
     USHORT version, rpcid;
     ULONG max_token;
-    int (*available)(void);
+    int listed;                            /* the registry lists it now */
 };
-const struct sspi_builtin *sspi_gss_builtins(size_t *count);
+/* The i-th built-in package (registry order): 0, or -1 past the last. */
+int sspi_bridge_builtin(size_t i, struct sspi_builtin *out);
 
 /* ---- messages ------------------------------------------------------------------- */
 

@@ -272,7 +272,8 @@ run_gss_cases(void)
     for (i = 0; i < COUNT(nt_cases); i++) {
         const struct nt_case *c = &nt_cases[i];
 
-        CHECK(sspi_status_from_nt(SSPI_SITE_ANY, c->nt) == c->sec, "NTSTATUS 0x%08x", (unsigned)c->nt);
+        CHECK(sspi_status_from_nt(SSPI_SITE_ANY, c->nt) == c->sec, "NTSTATUS 0x%08x",
+              (unsigned)c->nt);
         CHECK(sspi_status_from_nt(SSPI_SITE_MAKE_SIGNATURE, c->nt) == c->sec_make_signature,
               "NTSTATUS 0x%08x from MakeSignature", (unsigned)c->nt);
     }
