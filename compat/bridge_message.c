@@ -179,6 +179,37 @@ sspi_bridge_mic_length(const struct sspi_bridge_ctx *c, gss_qop_t qop, OM_uint32
     return major == GSS_S_COMPLETE ? (ULONG)iov[1].buffer.length : 0;
 }
 
+/* The start of every per-message call: an established context, the
+ * caller's buffers checked and mapped (unmap_message releases them). */
+static inline NTSTATUS
+message_begin(const struct sspi_bridge_ctx *c, const SecBufferDesc *msg, ULONG seqno,
+              struct iov_map *m)
+{
+    NTSTATUS nt = SEC_E_INVALID_HANDLE;
+
+    if (c != NULL && c->established)
+        nt = map_message(c, msg, seqno, m);     /* sets m->iov */
+    else
+        m->iov = m->small;
+    return nt;
+}
+
+/* A datagram context whose mechanism takes MessageSeqNo through a hook
+ * (gss-ntlmssp) tells it before the GSS call. */
+static inline NTSTATUS
+message_seqno(const struct sspi_bridge_ctx *c, ULONG seqno, enum sspi_site site)
+{
+    NTSTATUS nt = STATUS_SUCCESS;
+
+    if (c->set_seqno != NULL) {
+        OM_uint32 minor = 0, major = c->set_seqno(c->mech, c->ctx, seqno, &minor);
+
+        if (GSS_ERROR(major))
+            nt = sspi_bridge_status(c->pkg, site, major, minor, c->gss_flags);
+    }
+    return nt;
+}
+
 NTSTATUS NTAPI
 sspi_bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULONG seqno)
 {
@@ -190,14 +221,10 @@ sspi_bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULON
     ULONG len;
     NTSTATUS nt;
 
-    m.iov = m.small;
-    nt = SEC_E_INVALID_HANDLE;
-    if (c == NULL || !c->established)
-        goto done;
-    ops = c->pkg->ops;
-    nt = map_message(c, msg, seqno, &m);
+    nt = message_begin(c, msg, seqno, &m);
     if (nt != SEC_E_OK)
         goto done;
+    ops = c->pkg->ops;
     mic = &m.iov[m.mic_at];
     /* The size first: nothing may be written or consumed when the buffer is
      * too small.  Then the mechanism signs straight into the TOKEN buffer. */
@@ -217,14 +244,9 @@ sspi_bridge_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg, ULON
         goto done;
     }
     mic->buffer.length = len;
-    if (c->set_seqno != NULL) {
-        major = c->set_seqno(c->mech, c->ctx, seqno, &minor);
-        if (GSS_ERROR(major)) {
-            nt = sspi_bridge_status(c->pkg, SSPI_SITE_MAKE_SIGNATURE, major, minor,
-                                    c->gss_flags);
-            goto done;
-        }
-    }
+    nt = message_seqno(c, seqno, SSPI_SITE_MAKE_SIGNATURE);
+    if (nt != STATUS_SUCCESS)
+        goto done;
     major = ops->get_mic_iov(&minor, c->ctx, qop, m.iov, m.n);
     if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !m.have_params) {
         gss_buffer_desc data, tok = GSS_C_EMPTY_BUFFER;
@@ -264,21 +286,12 @@ sspi_bridge_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG seqno, 
     gss_qop_t qop = 0;
     NTSTATUS nt;
 
-    m.iov = m.small;
-    nt = SEC_E_INVALID_HANDLE;
-    if (c == NULL || !c->established)
+    nt = message_begin(c, msg, seqno, &m);
+    if (nt == SEC_E_OK)
+        nt = message_seqno(c, seqno, SSPI_SITE_ANY);
+    if (nt != STATUS_SUCCESS)
         goto done;
     ops = c->pkg->ops;
-    nt = map_message(c, msg, seqno, &m);
-    if (nt != SEC_E_OK)
-        goto done;
-    if (c->set_seqno != NULL) {
-        major = c->set_seqno(c->mech, c->ctx, seqno, &minor);
-        if (GSS_ERROR(major)) {
-            nt = sspi_bridge_status(c->pkg, SSPI_SITE_ANY, major, minor, c->gss_flags);
-            goto done;
-        }
-    }
     major = ops->verify_mic_iov(&minor, c->ctx, &qop, m.iov, m.n);
     if (GSS_ROUTINE_ERROR(major) == GSS_S_UNAVAILABLE && !m.have_params) {
         gss_buffer_desc data;
