@@ -45,7 +45,11 @@ register_callback(ULONG id, PLSA_CALLBACK_FUNCTION fn)
     return STATUS_NOT_SUPPORTED;
 }
 
-SECPKG_DLL_FUNCTIONS sspi_dll_functions = { heap_alloc, heap_free, register_callback };
+SECPKG_DLL_FUNCTIONS sspi_dll_functions = {
+    .AllocateHeap = heap_alloc,
+    .FreeHeap = heap_free,
+    .RegisterCallback = register_callback,
+};
 
 static struct sspi_package *
 add(const char *name, const char *comment, ULONG caps, USHORT version, USHORT rpcid,
