@@ -6,9 +6,14 @@
  * SECPKG_USER_FUNCTION_TABLE.MakeSignature (SpMakeSignature), and so on.
  *   - NULL, unknown or freed handle          -> SEC_E_INVALID_HANDLE
  *   - the package's table entry is NULL      -> SEC_E_UNSUPPORTED_FUNCTION
- *   - otherwise the entry's NTSTATUS, as SECURITY_STATUS (sspi_status_from_nt)
+ *   - otherwise the entry's NTSTATUS, as SECURITY_STATUS (sspi_status_from_nt:
+ *     never an NT error value but MakeSignature's STATUS_INVALID_PARAMETER)
  * "A" entry points take UTF-8, "W" entry points UTF-16; packages see
  * UNICODE_STRINGs and W attribute structures, as on Windows.
+ * Every call on a handle goes handle_get -> package entry -> handle_put,
+ * the one place its status is mapped; InitializeSecurityContextA/W and
+ * AcceptSecurityContext are one function, establish.  ExportSecurityContext
+ * alone holds its handle exclusively (handles.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,35 +148,71 @@ FreeContextBuffer(void *pvContextBuffer)
     return SEC_E_OK;
 }
 
+/* ---- handles ------------------------------------------------------------------------------------ */
+
+/*
+ * Every call on a handle: take a reference (SEC_E_INVALID_HANDLE for a
+ * NULL, unknown, freed or other-kind handle), call the package's entry,
+ * release the reference and map the entry's NTSTATUS for the public call at
+ * site (status.c).  handle_put is the one place where the status of such a
+ * call is mapped.
+ */
+static inline SECURITY_STATUS
+handle_get(enum sspi_kind kind, const SecHandle *h, struct sspi_ref *ref)
+{
+    return sspi_handle_get(kind, h, ref);
+}
+
+static inline SECURITY_STATUS
+handle_put(struct sspi_ref *ref, enum sspi_site site, NTSTATUS nt)
+{
+    sspi_handle_put(ref);
+    return sspi_status_from_nt(site, nt);
+}
+
+/* The package's user-mode table; one with every entry NULL if it has none. */
+static const SECPKG_USER_FUNCTION_TABLE *
+user_of(const struct sspi_package *p)
+{
+    static const SECPKG_USER_FUNCTION_TABLE none;
+
+    return p->user != NULL ? p->user : &none;
+}
+
 /* ---- credentials ------------------------------------------------------------------------------- */
 
 static SECURITY_STATUS
 acquire(const char *principal, const char *package, ULONG use, void *logon, void *auth,
         SEC_GET_KEY_FN getkey, void *getkey_arg, PCredHandle ph, PTimeStamp expiry)
 {
-    const struct sspi_package *p;
+    const struct sspi_package *p = NULL;
     UNICODE_STRING uprincipal = { 0, 0, NULL };
     LSA_SEC_HANDLE h = 0;
     NTSTATUS nt;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = SEC_E_INVALID_PARAMETER;
 
     if (ph == NULL)
-        return SEC_E_INVALID_PARAMETER;
+        goto done;
+    st = SEC_E_SECPKG_NOT_FOUND;
     p = sspi_package_find(package);
     if (p == NULL)
-        return SEC_E_SECPKG_NOT_FOUND;
+        goto done;
+    st = SEC_E_UNSUPPORTED_FUNCTION;
     if (p->lsa->AcquireCredentialsHandle == NULL)
-        return SEC_E_UNSUPPORTED_FUNCTION;
+        goto done;
+    st = SEC_E_INSUFFICIENT_MEMORY;
     if (principal != NULL && sspi_ustr_set(&uprincipal, principal) != 0)
-        return SEC_E_INSUFFICIENT_MEMORY;
+        goto done;
     nt = p->lsa->AcquireCredentialsHandle(principal ? &uprincipal : NULL, use, logon, auth,
                                           (PVOID)getkey, getkey_arg, &h, expiry);
-    sspi_ustr_clear(&uprincipal);
+    st = sspi_status_from_nt(SSPI_SITE_ACQUIRE, nt);
     if (!NT_SUCCESS(nt))
-        return sspi_status_from_nt(nt);
+        goto done;
     st = sspi_handle_new(SSPI_KIND_CRED, p, h, ph);
     if (st != SEC_E_OK && p->lsa->FreeCredentialsHandle != NULL)
         p->lsa->FreeCredentialsHandle(h);
+done:
+    sspi_ustr_clear(&uprincipal);
     return st;
 }
 
@@ -216,28 +257,27 @@ add_credentials(PCredHandle ph, const char *principal, const char *package, ULON
                 void *auth, SEC_GET_KEY_FN getkey, void *arg, PTimeStamp expiry)
 {
     struct sspi_ref ref;
-    SECURITY_STATUS st = sspi_handle_get(SSPI_KIND_CRED, ph, &ref);
     UNICODE_STRING up = { 0, 0, NULL }, upkg = { 0, 0, NULL };
-    NTSTATUS nt;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CRED, ph, &ref);
 
     if (st != SEC_E_OK)
-        return st;
+        goto done;
     if (ref.pkg->lsa->AddCredentials == NULL) {
-        sspi_handle_put(&ref);
-        return SEC_E_UNSUPPORTED_FUNCTION;
+        /* nt: unsupported */
+    } else if ((principal != NULL && sspi_ustr_set(&up, principal) != 0) ||
+               (package != NULL && sspi_ustr_set(&upkg, package) != 0)) {
+        nt = SEC_E_INSUFFICIENT_MEMORY;
+    } else {
+        nt = ref.pkg->lsa->AddCredentials(ref.lsa, principal ? &up : NULL,
+                                          package ? &upkg : NULL, use, auth, (PVOID)getkey,
+                                          arg, expiry);
     }
-    if ((principal != NULL && sspi_ustr_set(&up, principal) != 0) ||
-        (package != NULL && sspi_ustr_set(&upkg, package) != 0)) {
-        sspi_ustr_clear(&up);
-        sspi_handle_put(&ref);
-        return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    nt = ref.pkg->lsa->AddCredentials(ref.lsa, principal ? &up : NULL, package ? &upkg : NULL,
-                                      use, auth, (PVOID)getkey, arg, expiry);
+    st = handle_put(&ref, SSPI_SITE_ANY, nt);
+done:
     sspi_ustr_clear(&up);
     sspi_ustr_clear(&upkg);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -264,16 +304,14 @@ static SECURITY_STATUS
 query_cred(PCredHandle ph, ULONG attr, void *buffer, int wide)
 {
     struct sspi_ref ref;
-    SECURITY_STATUS st = sspi_handle_get(SSPI_KIND_CRED, ph, &ref);
-    NTSTATUS nt;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CRED, ph, &ref);
 
     if (st != SEC_E_OK)
-        return st;
+        goto done;
     if (ref.pkg->lsa->QueryCredentialsAttributes == NULL) {
-        sspi_handle_put(&ref);
-        return SEC_E_UNSUPPORTED_FUNCTION;
-    }
-    if (!wide && attr == SECPKG_CRED_ATTR_NAMES && buffer != NULL) {
+        /* nt: unsupported */
+    } else if (!wide && attr == SECPKG_CRED_ATTR_NAMES && buffer != NULL) {
         SecPkgCredentials_NamesW w = { NULL };
 
         nt = ref.pkg->lsa->QueryCredentialsAttributes(ref.lsa, attr, &w);
@@ -288,8 +326,9 @@ query_cred(PCredHandle ph, ULONG attr, void *buffer, int wide)
     } else {
         nt = ref.pkg->lsa->QueryCredentialsAttributes(ref.lsa, attr, buffer);
     }
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    st = handle_put(&ref, SSPI_SITE_ANY, nt);
+done:
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -308,15 +347,15 @@ static SECURITY_STATUS
 set_cred_attr(PCredHandle ph, ULONG attr, void *buf, ULONG size)
 {
     struct sspi_ref ref;
-    SECURITY_STATUS st = sspi_handle_get(SSPI_KIND_CRED, ph, &ref);
-    NTSTATUS nt;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CRED, ph, &ref);
 
-    if (st != SEC_E_OK)
-        return st;
-    nt = ref.pkg->lsa->SetCredentialsAttributes == NULL ? SEC_E_UNSUPPORTED_FUNCTION
-         : ref.pkg->lsa->SetCredentialsAttributes(ref.lsa, attr, buf, size);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (ref.pkg->lsa->SetCredentialsAttributes != NULL)
+            nt = ref.pkg->lsa->SetCredentialsAttributes(ref.lsa, attr, buf, size);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -333,13 +372,26 @@ SetCredentialsAttributesW(PCredHandle ph, ULONG attr, void *buf, ULONG size)
 
 /* ---- context establishment ------------------------------------------------------------------- */
 
+/* One InitializeSecurityContext or AcceptSecurityContext call. */
+struct establish_call {
+    int accept;                     /* AcceptSecurityContext */
+    PCredHandle cred;
+    PCtxtHandle ctx;                /* NULL on the first call */
+    const char *target;             /* InitializeSecurityContext only (UTF-8) */
+    ULONG req, drep;
+    PSecBufferDesc in, out;
+    PCtxtHandle new_ctx;
+    ULONG *attrs;
+    PTimeStamp expiry;
+};
+
 /* After a successful LSA-mode call: hands a mapped context to user mode. */
 static NTSTATUS
 map_context(const struct sspi_package *p, LSA_SEC_HANDLE h, BOOLEAN mapped, PSecBuffer data)
 {
     NTSTATUS nt = STATUS_SUCCESS;
 
-    if (mapped && p->user != NULL && p->user->InitUserModeContext != NULL)
+    if (mapped && user_of(p)->InitUserModeContext != NULL)
         nt = p->user->InitUserModeContext(h, data);
     if (data->pvBuffer != NULL) {
         free(data->pvBuffer);
@@ -348,48 +400,55 @@ map_context(const struct sspi_package *p, LSA_SEC_HANDLE h, BOOLEAN mapped, PSec
     return nt;
 }
 
+/*
+ * The first call resolves the credential; a later one the context (and the
+ * credential too, passed only when it is of the same package).  The
+ * package's InitLsaModeContext / AcceptLsaModeContext gets 0 for the
+ * handles it does not have; a first call that the package answers with a
+ * handle gets a new SSPI handle, or the package's context is deleted again.
+ */
 static SECURITY_STATUS
-initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, ULONG req,
-           ULONG drep, PSecBufferDesc in, PCtxtHandle phNew, PSecBufferDesc out,
-           ULONG *attrs, PTimeStamp expiry)
+establish(const struct establish_call *e)
 {
     struct sspi_ref cref = { NULL, NULL, 0 }, xref = { NULL, NULL, 0 };
     const struct sspi_package *p;
+    const enum sspi_site site = e->accept ? SSPI_SITE_ACCEPT : SSPI_SITE_ANY;
     UNICODE_STRING utarget = { 0, 0, NULL };
-    LSA_SEC_HANDLE newh = 0;
+    LSA_SEC_HANDLE newh = 0, credh, ctxh;
     ULONG a = 0;
     BOOLEAN mapped = FALSE;
     SecBuffer data = { 0, 0, NULL };
     SECURITY_STATUS st;
     NTSTATUS nt;
-    int first = phContext == NULL;
+    int first = e->ctx == NULL;
 
     if (first) {
-        st = sspi_handle_get(SSPI_KIND_CRED, phCredential, &cref);
-        if (st != SEC_E_OK)
-            return st;
+        st = handle_get(SSPI_KIND_CRED, e->cred, &cref);
         p = cref.pkg;
     } else {
-        st = sspi_handle_get(SSPI_KIND_CTXT, phContext, &xref);
-        if (st != SEC_E_OK)
-            return st;
+        st = handle_get(SSPI_KIND_CTXT, e->ctx, &xref);
         p = xref.pkg;
-        if (phCredential != NULL &&
-            sspi_handle_get(SSPI_KIND_CRED, phCredential, &cref) == SEC_E_OK &&
-            cref.pkg != p)
+        if (st == SEC_E_OK && e->cred != NULL &&
+            handle_get(SSPI_KIND_CRED, e->cred, &cref) == SEC_E_OK && cref.pkg != p)
             sspi_handle_put(&cref);
     }
-    if (p->lsa->InitLsaModeContext == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
+    if (st != SEC_E_OK)
         goto done;
-    }
-    if (target != NULL && sspi_ustr_set(&utarget, target) != 0) {
-        st = SEC_E_TARGET_UNKNOWN;
+    st = SEC_E_UNSUPPORTED_FUNCTION;
+    if (e->accept ? p->lsa->AcceptLsaModeContext == NULL : p->lsa->InitLsaModeContext == NULL)
         goto done;
-    }
-    nt = p->lsa->InitLsaModeContext(cref.slot ? cref.lsa : 0, xref.slot ? xref.lsa : 0,
-                                    target ? &utarget : NULL, req, drep, in, &newh, out, &a,
-                                    expiry, &mapped, &data);
+    st = SEC_E_TARGET_UNKNOWN;
+    if (e->target != NULL && sspi_ustr_set(&utarget, e->target) != 0)
+        goto done;
+    credh = cref.slot != NULL ? cref.lsa : 0;
+    ctxh = xref.slot != NULL ? xref.lsa : 0;
+    if (e->accept)
+        nt = p->lsa->AcceptLsaModeContext(credh, ctxh, e->in, e->req, e->drep, &newh, e->out,
+                                          &a, e->expiry, &mapped, &data);
+    else
+        nt = p->lsa->InitLsaModeContext(credh, ctxh, e->target ? &utarget : NULL, e->req,
+                                        e->drep, e->in, &newh, e->out, &a, e->expiry,
+                                        &mapped, &data);
     if (NT_SUCCESS(nt)) {
         NTSTATUS m = map_context(p, newh, mapped, &data);
 
@@ -398,9 +457,9 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
     } else if (data.pvBuffer != NULL) {
         free(data.pvBuffer);
     }
-    if (attrs != NULL)
-        *attrs = a;
-    st = sspi_status_from_nt(nt);
+    if (e->attrs != NULL)
+        *e->attrs = a;
+    st = sspi_status_from_nt(site, nt);
     if (first && newh != 0) {
         if (NT_SUCCESS(nt)) {
             SecHandle h;
@@ -410,14 +469,14 @@ initialize(PCredHandle phCredential, PCtxtHandle phContext, const char *target, 
                 st = hs;
                 if (p->lsa->DeleteContext != NULL)
                     p->lsa->DeleteContext(newh);
-            } else if (phNew != NULL) {
-                *phNew = h;
+            } else if (e->new_ctx != NULL) {
+                *e->new_ctx = h;
             }
         } else if (p->lsa->DeleteContext != NULL) {
             p->lsa->DeleteContext(newh);
         }
-    } else if (!first && phNew != NULL && phNew != phContext && NT_SUCCESS(nt)) {
-        *phNew = *phContext;
+    } else if (!first && e->new_ctx != NULL && e->new_ctx != e->ctx && NT_SUCCESS(nt)) {
+        *e->new_ctx = *e->ctx;
     }
 done:
     sspi_ustr_clear(&utarget);
@@ -433,10 +492,15 @@ InitializeSecurityContextA(PCredHandle phCredential, PCtxtHandle phContext,
                            PCtxtHandle phNewContext, PSecBufferDesc pOutput,
                            ULONG *pfContextAttr, PTimeStamp ptsExpiry)
 {
+    const struct establish_call e = {
+        .accept = 0, .cred = phCredential, .ctx = phContext, .target = pszTargetName,
+        .req = fContextReq, .drep = TargetDataRep, .in = pInput, .out = pOutput,
+        .new_ctx = phNewContext, .attrs = pfContextAttr, .expiry = ptsExpiry,
+    };
+
     (void)Reserved1;
     (void)Reserved2;
-    return initialize(phCredential, phContext, pszTargetName, fContextReq, TargetDataRep,
-                      pInput, phNewContext, pOutput, pfContextAttr, ptsExpiry);
+    return establish(&e);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -447,14 +511,17 @@ InitializeSecurityContextW(PCredHandle phCredential, PCtxtHandle phContext,
                            ULONG *pfContextAttr, PTimeStamp ptsExpiry)
 {
     char *target = sspi_utf8_from_utf16(pszTargetName, (size_t)-1);
-    SECURITY_STATUS st;
+    const struct establish_call e = {
+        .accept = 0, .cred = phCredential, .ctx = phContext, .target = target,
+        .req = fContextReq, .drep = TargetDataRep, .in = pInput, .out = pOutput,
+        .new_ctx = phNewContext, .attrs = pfContextAttr, .expiry = ptsExpiry,
+    };
+    SECURITY_STATUS st = SEC_E_TARGET_UNKNOWN;
 
     (void)Reserved1;
     (void)Reserved2;
-    if (pszTargetName != NULL && target == NULL)
-        return SEC_E_TARGET_UNKNOWN;
-    st = initialize(phCredential, phContext, target, fContextReq, TargetDataRep, pInput,
-                    phNewContext, pOutput, pfContextAttr, ptsExpiry);
+    if (pszTargetName == NULL || target != NULL)
+        st = establish(&e);
     free(target);
     return st;
 }
@@ -464,72 +531,13 @@ AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext, PSecBuffe
                       ULONG fContextReq, ULONG TargetDataRep, PCtxtHandle phNewContext,
                       PSecBufferDesc pOutput, ULONG *pfContextAttr, PTimeStamp ptsExpiry)
 {
-    struct sspi_ref cref = { NULL, NULL, 0 }, xref = { NULL, NULL, 0 };
-    const struct sspi_package *p;
-    LSA_SEC_HANDLE newh = 0;
-    ULONG a = 0;
-    BOOLEAN mapped = FALSE;
-    SecBuffer data = { 0, 0, NULL };
-    SECURITY_STATUS st;
-    NTSTATUS nt;
-    int first = phContext == NULL;
+    const struct establish_call e = {
+        .accept = 1, .cred = phCredential, .ctx = phContext, .target = NULL,
+        .req = fContextReq, .drep = TargetDataRep, .in = pInput, .out = pOutput,
+        .new_ctx = phNewContext, .attrs = pfContextAttr, .expiry = ptsExpiry,
+    };
 
-    if (first) {
-        st = sspi_handle_get(SSPI_KIND_CRED, phCredential, &cref);
-        if (st != SEC_E_OK)
-            return st;
-        p = cref.pkg;
-    } else {
-        st = sspi_handle_get(SSPI_KIND_CTXT, phContext, &xref);
-        if (st != SEC_E_OK)
-            return st;
-        p = xref.pkg;
-        if (phCredential != NULL &&
-            sspi_handle_get(SSPI_KIND_CRED, phCredential, &cref) == SEC_E_OK &&
-            cref.pkg != p)
-            sspi_handle_put(&cref);
-    }
-    if (p->lsa->AcceptLsaModeContext == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
-        goto done;
-    }
-    nt = p->lsa->AcceptLsaModeContext(cref.slot ? cref.lsa : 0, xref.slot ? xref.lsa : 0,
-                                      pInput, fContextReq, TargetDataRep, &newh, pOutput, &a,
-                                      ptsExpiry, &mapped, &data);
-    if (NT_SUCCESS(nt)) {
-        NTSTATUS m = map_context(p, newh, mapped, &data);
-
-        if (!NT_SUCCESS(m))
-            nt = m;
-    } else if (data.pvBuffer != NULL) {
-        free(data.pvBuffer);
-    }
-    if (pfContextAttr != NULL)
-        *pfContextAttr = a;
-    st = sspi_status_from_nt(nt);
-    if (first && newh != 0) {
-        if (NT_SUCCESS(nt)) {
-            SecHandle h;
-            SECURITY_STATUS hs = sspi_handle_new(SSPI_KIND_CTXT, p, newh, &h);
-
-            if (hs != SEC_E_OK) {
-                st = hs;
-                if (p->lsa->DeleteContext != NULL)
-                    p->lsa->DeleteContext(newh);
-            } else if (phNewContext != NULL) {
-                *phNewContext = h;
-            }
-        } else if (p->lsa->DeleteContext != NULL) {
-            p->lsa->DeleteContext(newh);
-        }
-    } else if (!first && phNewContext != NULL && phNewContext != phContext &&
-               NT_SUCCESS(nt)) {
-        *phNewContext = *phContext;
-    }
-done:
-    sspi_handle_put(&cref);
-    sspi_handle_put(&xref);
-    return st;
+    return establish(&e);
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -540,131 +548,139 @@ DeleteSecurityContext(PCtxtHandle phContext)
 
 /* ---- per-context calls ------------------------------------------------------------------------- */
 
-#define WITH_CONTEXT(ph, ref)                                        \
-    struct sspi_ref ref;                                             \
-    SECURITY_STATUS st_ = sspi_handle_get(SSPI_KIND_CTXT, ph, &ref); \
-    if (st_ != SEC_E_OK)                                             \
-        return st_
-
 SECURITY_STATUS SEC_ENTRY
 MakeSignature(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG MessageSeqNo)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
-    if (ref.pkg->user == NULL || ref.pkg->user->MakeSignature == NULL)
-        nt = SEC_E_UNSUPPORTED_FUNCTION;
-    else
-        nt = ref.pkg->user->MakeSignature(ref.lsa, fQOP, pMessage, MessageSeqNo);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (user_of(ref.pkg)->MakeSignature != NULL)
+            nt = ref.pkg->user->MakeSignature(ref.lsa, fQOP, pMessage, MessageSeqNo);
+        st = handle_put(&ref, SSPI_SITE_MAKE_SIGNATURE, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeqNo,
                 ULONG *pfQOP)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
-    if (ref.pkg->user == NULL || ref.pkg->user->VerifySignature == NULL)
-        nt = SEC_E_UNSUPPORTED_FUNCTION;
-    else
-        nt = ref.pkg->user->VerifySignature(ref.lsa, pMessage, MessageSeqNo, pfQOP);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (user_of(ref.pkg)->VerifySignature != NULL)
+            nt = ref.pkg->user->VerifySignature(ref.lsa, pMessage, MessageSeqNo, pfQOP);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 EncryptMessage(PCtxtHandle phContext, ULONG fQOP, PSecBufferDesc pMessage, ULONG MessageSeqNo)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
-    if (ref.pkg->user == NULL || ref.pkg->user->SealMessage == NULL)
-        nt = SEC_E_UNSUPPORTED_FUNCTION;
-    else
-        nt = ref.pkg->user->SealMessage(ref.lsa, fQOP, pMessage, MessageSeqNo);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (user_of(ref.pkg)->SealMessage != NULL)
+            nt = ref.pkg->user->SealMessage(ref.lsa, fQOP, pMessage, MessageSeqNo);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage, ULONG MessageSeqNo,
                ULONG *pfQOP)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
-    if (ref.pkg->user == NULL || ref.pkg->user->UnsealMessage == NULL)
-        nt = SEC_E_UNSUPPORTED_FUNCTION;
-    else
-        nt = ref.pkg->user->UnsealMessage(ref.lsa, pMessage, MessageSeqNo, pfQOP);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (user_of(ref.pkg)->UnsealMessage != NULL)
+            nt = ref.pkg->user->UnsealMessage(ref.lsa, pMessage, MessageSeqNo, pfQOP);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
     /* The GSS bridge never returns SEC_I_COMPLETE_NEEDED: nothing to do. */
-    if (ref.pkg->user == NULL || ref.pkg->user->CompleteAuthToken == NULL)
-        nt = SEC_E_UNSUPPORTED_FUNCTION;
-    else
-        nt = ref.pkg->user->CompleteAuthToken(ref.lsa, pToken);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (user_of(ref.pkg)->CompleteAuthToken != NULL)
+            nt = ref.pkg->user->CompleteAuthToken(ref.lsa, pToken);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(phContext, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
-    nt = ref.pkg->lsa->ApplyControlToken == NULL ? SEC_E_UNSUPPORTED_FUNCTION
-         : ref.pkg->lsa->ApplyControlToken(ref.lsa, pInput);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (ref.pkg->lsa->ApplyControlToken != NULL)
+            nt = ref.pkg->lsa->ApplyControlToken(ref.lsa, pInput);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
+}
+
+/* No Windows access tokens here: SEC_E_UNSUPPORTED_FUNCTION after the
+ * handle check. */
+static SECURITY_STATUS
+no_access_tokens(PCtxtHandle phContext)
+{
+    struct sspi_ref ref;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
+
+    if (st == SEC_E_OK)
+        st = handle_put(&ref, SSPI_SITE_ANY, SEC_E_UNSUPPORTED_FUNCTION);
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
 ImpersonateSecurityContext(PCtxtHandle phContext)
 {
-    WITH_CONTEXT(phContext, ref);
-
-    sspi_handle_put(&ref);
-    return SEC_E_UNSUPPORTED_FUNCTION;   /* no Windows access tokens here */
+    return no_access_tokens(phContext);
 }
 
 SECURITY_STATUS SEC_ENTRY
 RevertSecurityContext(PCtxtHandle phContext)
 {
-    WITH_CONTEXT(phContext, ref);
-
-    sspi_handle_put(&ref);
-    return SEC_E_UNSUPPORTED_FUNCTION;
+    return no_access_tokens(phContext);
 }
 
 SECURITY_STATUS SEC_ENTRY
 QuerySecurityContextToken(PCtxtHandle phContext, void **Token)
 {
-    WITH_CONTEXT(phContext, ref);
+    SECURITY_STATUS st = no_access_tokens(phContext);
 
-    if (Token != NULL)
+    if (st == SEC_E_UNSUPPORTED_FUNCTION && Token != NULL)
         *Token = NULL;
-    sspi_handle_put(&ref);
-    return SEC_E_UNSUPPORTED_FUNCTION;
+    return st;
 }
 
 /* The package's attribute query: user mode first, then LSA mode. */
 static NTSTATUS
 query_package(const struct sspi_ref *ref, ULONG attr, void *buffer)
 {
-    if (ref->pkg->user != NULL && ref->pkg->user->QueryContextAttributes != NULL)
+    if (user_of(ref->pkg)->QueryContextAttributes != NULL)
         return ref->pkg->user->QueryContextAttributes(ref->lsa, attr, buffer);
     if (ref->pkg->lsa->QueryContextAttributes != NULL)
         return ref->pkg->lsa->QueryContextAttributes(ref->lsa, attr, buffer);
@@ -685,77 +701,73 @@ take_utf8(SEC_WCHAR *w, int *fail)
     return s;
 }
 
+/* An attribute as the W structure the package fills, converted for the A
+ * call where it holds strings (*fail: a conversion ran out of memory). */
+static NTSTATUS
+query_attr(const struct sspi_ref *ref, ULONG attr, void *buffer, int wide, int *fail)
+{
+    NTSTATUS nt;
+
+    if (wide || (attr != SECPKG_ATTR_NAMES && attr != SECPKG_ATTR_NATIVE_NAMES &&
+                 attr != SECPKG_ATTR_KEY_INFO)) {
+        nt = query_package(ref, attr, buffer);
+    } else if (attr == SECPKG_ATTR_NAMES) {
+        SecPkgContext_NamesW w = { NULL };
+
+        nt = query_package(ref, attr, &w);
+        if (NT_SUCCESS(nt))
+            ((SecPkgContext_NamesA *)buffer)->sUserName = take_utf8(w.sUserName, fail);
+    } else if (attr == SECPKG_ATTR_NATIVE_NAMES) {
+        SecPkgContext_NativeNamesW w = { NULL, NULL };
+        SecPkgContext_NativeNamesA *a = buffer;
+
+        nt = query_package(ref, attr, &w);
+        if (NT_SUCCESS(nt)) {
+            a->sClientName = take_utf8(w.sClientName, fail);
+            a->sServerName = take_utf8(w.sServerName, fail);
+        }
+    } else {
+        SecPkgContext_KeyInfoW w;
+        SecPkgContext_KeyInfoA *a = buffer;
+
+        memset(&w, 0, sizeof(w));
+        nt = query_package(ref, attr, &w);
+        if (NT_SUCCESS(nt)) {
+            a->sSignatureAlgorithmName = take_utf8(w.sSignatureAlgorithmName, fail);
+            a->sEncryptAlgorithmName = take_utf8(w.sEncryptAlgorithmName, fail);
+            a->KeySize = w.KeySize;
+            a->SignatureAlgorithm = w.SignatureAlgorithm;
+            a->EncryptAlgorithm = w.EncryptAlgorithm;
+        }
+    }
+    return nt;
+}
+
 static SECURITY_STATUS
 query_context(PCtxtHandle phContext, ULONG attr, void *buffer, int wide)
 {
-    NTSTATUS nt;
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_INVALID_PARAMETER;
     int fail = 0;
-    WITH_CONTEXT(phContext, ref);
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, phContext, &ref);
 
+    if (st != SEC_E_OK)
+        goto done;
     if (buffer == NULL) {
-        sspi_handle_put(&ref);
-        return SEC_E_INVALID_PARAMETER;
-    }
-    switch (attr) {
-    case SECPKG_ATTR_PACKAGE_INFO: {
+        /* nt: invalid parameter */
+    } else if (attr == SECPKG_ATTR_PACKAGE_INFO) {
         void *info = NULL;
-        SECURITY_STATUS st = info_block(&ref.pkg, 1, wide, &info);
 
+        nt = info_block(&ref.pkg, 1, wide, &info);
         ((SecPkgContext_PackageInfoW *)buffer)->PackageInfo = info;
-        sspi_handle_put(&ref);
-        return st;
+    } else {
+        nt = query_attr(&ref, attr, buffer, wide, &fail);
     }
-    case SECPKG_ATTR_NAMES:
-        if (!wide) {
-            SecPkgContext_NamesW w = { NULL };
-
-            nt = query_package(&ref, attr, &w);
-            if (NT_SUCCESS(nt))
-                ((SecPkgContext_NamesA *)buffer)->sUserName = take_utf8(w.sUserName, &fail);
-            break;
-        }
-        nt = query_package(&ref, attr, buffer);
-        break;
-    case SECPKG_ATTR_NATIVE_NAMES:
-        if (!wide) {
-            SecPkgContext_NativeNamesW w = { NULL, NULL };
-            SecPkgContext_NativeNamesA *a = buffer;
-
-            nt = query_package(&ref, attr, &w);
-            if (NT_SUCCESS(nt)) {
-                a->sClientName = take_utf8(w.sClientName, &fail);
-                a->sServerName = take_utf8(w.sServerName, &fail);
-            }
-            break;
-        }
-        nt = query_package(&ref, attr, buffer);
-        break;
-    case SECPKG_ATTR_KEY_INFO:
-        if (!wide) {
-            SecPkgContext_KeyInfoW w;
-            SecPkgContext_KeyInfoA *a = buffer;
-
-            memset(&w, 0, sizeof(w));
-            nt = query_package(&ref, attr, &w);
-            if (NT_SUCCESS(nt)) {
-                a->sSignatureAlgorithmName = take_utf8(w.sSignatureAlgorithmName, &fail);
-                a->sEncryptAlgorithmName = take_utf8(w.sEncryptAlgorithmName, &fail);
-                a->KeySize = w.KeySize;
-                a->SignatureAlgorithm = w.SignatureAlgorithm;
-                a->EncryptAlgorithm = w.EncryptAlgorithm;
-            }
-            break;
-        }
-        nt = query_package(&ref, attr, buffer);
-        break;
-    default:
-        nt = query_package(&ref, attr, buffer);
-        break;
-    }
-    sspi_handle_put(&ref);
+    st = handle_put(&ref, SSPI_SITE_ANY, nt);
     if (fail)
-        return SEC_E_INSUFFICIENT_MEMORY;
-    return sspi_status_from_nt(nt);
+        st = SEC_E_INSUFFICIENT_MEMORY;
+done:
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -773,13 +785,16 @@ QueryContextAttributesW(PCtxtHandle phContext, ULONG ulAttribute, void *pBuffer)
 static SECURITY_STATUS
 set_context_attr(PCtxtHandle ph, ULONG attr, void *buf, ULONG size)
 {
-    NTSTATUS nt;
-    WITH_CONTEXT(ph, ref);
+    struct sspi_ref ref;
+    NTSTATUS nt = SEC_E_UNSUPPORTED_FUNCTION;
+    SECURITY_STATUS st = handle_get(SSPI_KIND_CTXT, ph, &ref);
 
-    nt = ref.pkg->lsa->SetContextAttributes == NULL ? SEC_E_UNSUPPORTED_FUNCTION
-         : ref.pkg->lsa->SetContextAttributes(ref.lsa, attr, buf, size);
-    sspi_handle_put(&ref);
-    return sspi_status_from_nt(nt);
+    if (st == SEC_E_OK) {
+        if (ref.pkg->lsa->SetContextAttributes != NULL)
+            nt = ref.pkg->lsa->SetContextAttributes(ref.lsa, attr, buf, size);
+        st = handle_put(&ref, SSPI_SITE_ANY, nt);
+    }
+    return st;
 }
 
 SECURITY_STATUS SEC_ENTRY
@@ -823,7 +838,7 @@ ExportSecurityContext(PCtxtHandle phContext, ULONG fFlags, PSecBuffer pPackedCon
         nt = ref.pkg->user->ExportContext(ref.lsa, fFlags, pPackedContext, (PHANDLE)pToken);
     sspi_handle_put_exclusive(&ref, NT_SUCCESS(nt) &&
                                     (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) != 0);
-    st = sspi_status_from_nt(nt);
+    st = sspi_status_from_nt(SSPI_SITE_ANY, nt);
 done:
     return st;
 }
@@ -834,20 +849,24 @@ import_context(const char *package, PSecBuffer packed, void *token, PCtxtHandle 
     const struct sspi_package *p = sspi_package_find(package);
     LSA_SEC_HANDLE h = 0;
     NTSTATUS nt;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = SEC_E_SECPKG_NOT_FOUND;
 
     if (p == NULL)
-        return SEC_E_SECPKG_NOT_FOUND;
+        goto done;
+    st = SEC_E_INVALID_PARAMETER;
     if (ph == NULL)
-        return SEC_E_INVALID_PARAMETER;
-    if (p->user == NULL || p->user->ImportContext == NULL)
-        return SEC_E_UNSUPPORTED_FUNCTION;
+        goto done;
+    st = SEC_E_UNSUPPORTED_FUNCTION;
+    if (user_of(p)->ImportContext == NULL)
+        goto done;
     nt = p->user->ImportContext(packed, token, &h);
+    st = sspi_status_from_nt(SSPI_SITE_ANY, nt);
     if (!NT_SUCCESS(nt))
-        return sspi_status_from_nt(nt);
+        goto done;
     st = sspi_handle_new(SSPI_KIND_CTXT, p, h, ph);
     if (st != SEC_E_OK && p->lsa->DeleteContext != NULL)
         p->lsa->DeleteContext(h);
+done:
     return st;
 }
 

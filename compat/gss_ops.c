@@ -1,5 +1,7 @@
 /*
- * gss_ops.c - the two GSS function tables the bridge package runs on.
+ * gss_ops.c - the two GSS function tables the bridge package runs on
+ * (struct sspi_gss_ops, bridge.h); the mechanism table (bridge_mechs.c)
+ * names one of them for each entry.
  *
  * mechglue: the public gss_* functions of libgssapi_krb5 (Kerberos, SPNEGO,
  *           NTLM and any other configured mechanism).
@@ -12,16 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "signet.h"
-#include "sspi_int.h"
+#include "crypto.h"      /* signet_wipe */
+#include "bridge.h"
 
 /* ---- mechglue ----------------------------------------------------------------- */
 const struct sspi_gss_ops sspi_gss_ops_mechglue = {
-    .label = "mechglue",
-    .signet_minor = 0,
-    .direct = 0,
     .acquire_cred_from = gss_acquire_cred_from,
     .acquire_cred_with_password = gss_acquire_cred_with_password,
     .release_cred = gss_release_cred,
@@ -45,9 +43,9 @@ const struct sspi_gss_ops sspi_gss_ops_mechglue = {
     .release_name = gss_release_name,
     .set_sec_context_option = gss_set_sec_context_option,
     .inquire_sec_context_by_oid = gss_inquire_sec_context_by_oid,
+    .pseudo_random = gss_pseudo_random,
     .release_buffer = gss_release_buffer,
     .release_buffer_set = gss_release_buffer_set,
-    .key_info = NULL,
 };
 
 /* ---- Signet, direct ------------------------------------------------------------ */
@@ -84,7 +82,7 @@ signet_export(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t out)
         return major;
     p = malloc(4 + oid->length + inner.length);
     if (p == NULL) {
-        OPENSSL_cleanse(inner.value, inner.length);
+        signet_wipe(inner.value, inner.length);
         free(inner.value);
         *minor = SIGNET_ERR_NOMEM;
         return GSS_S_FAILURE;
@@ -97,7 +95,7 @@ signet_export(OM_uint32 *minor, gss_ctx_id_t *ctx, gss_buffer_t out)
     memcpy(p + 4 + oid->length, inner.value, inner.length);
     out->value = p;
     out->length = 4 + oid->length + inner.length;
-    OPENSSL_cleanse(inner.value, inner.length);
+    signet_wipe(inner.value, inner.length);
     free(inner.value);
     return GSS_S_COMPLETE;
 }
@@ -120,39 +118,7 @@ signet_import(OM_uint32 *minor, gss_buffer_t in, gss_ctx_id_t *ctx)
     return signet_gss_import_sec_context(minor, &inner, ctx);
 }
 
-static int
-signet_key_info(gss_ctx_id_t handle, ULONG *bits, ULONG *sig_alg, const char **sig_name,
-                ULONG *enc_alg, const char **enc_name)
-{
-    static const char *const names[] = {
-        [SIGNET_QOP_HMAC_SHA256] = "HMAC-SHA256-128",
-        [SIGNET_QOP_HMAC_SHA384] = "HMAC-SHA384-192",
-        [SIGNET_QOP_HMAC_SHA512] = "HMAC-SHA512-256",
-        [SIGNET_QOP_AES256_GMAC] = "AES256-GMAC",
-    };
-    const signet_ctx *ctx = (const signet_ctx *)handle;
-
-    if (ctx == NULL || ctx->qop_default < 1 || ctx->qop_default > 4)
-        return -1;
-    *sig_alg = ctx->qop_default;
-    *sig_name = names[ctx->qop_default];
-    *enc_alg = 0x00006610;          /* CALG_AES_256 */
-    *enc_name = "AES256-GCM";
-    *bits = 256;
-    return 0;
-}
-
-OM_uint32
-signet_sspi_prf(OM_uint32 *minor, gss_ctx_id_t ctx, gss_buffer_t in, size_t len,
-                gss_buffer_t out)
-{
-    return signet_gss_pseudo_random(minor, ctx, GSS_C_PRF_KEY_FULL, in, (ssize_t)len, out);
-}
-
 const struct sspi_gss_ops sspi_gss_ops_signet = {
-    .label = "signet",
-    .signet_minor = 1,
-    .direct = 1,
     .acquire_cred_from = signet_gss_acquire_cred_from,
     .acquire_cred_with_password = NULL,
     .release_cred = signet_gss_release_cred,
@@ -176,7 +142,7 @@ const struct sspi_gss_ops sspi_gss_ops_signet = {
     .release_name = signet_gss_release_name,
     .set_sec_context_option = signet_gss_set_sec_context_option,
     .inquire_sec_context_by_oid = signet_gss_inquire_sec_context_by_oid,
+    .pseudo_random = signet_gss_pseudo_random,
     .release_buffer = signet_release_buffer,
     .release_buffer_set = signet_release_buffer_set,
-    .key_info = signet_key_info,
 };

@@ -340,6 +340,6 @@ sspi_handle_delete(enum sspi_kind kind, const SecHandle *h)
         next = WITH_GEN(gen + 1) | (state & (EXCLUSIVE | REFS));
     } while (!atomic_compare_exchange_weak(&s->state, &state, next));
     if ((state & REFS) == 0)
-        return sspi_status_from_nt(destroy(s));
+        return sspi_status_from_nt(SSPI_SITE_ANY, destroy(s));
     return SEC_E_OK;
 }

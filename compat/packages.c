@@ -45,7 +45,11 @@ register_callback(ULONG id, PLSA_CALLBACK_FUNCTION fn)
     return STATUS_NOT_SUPPORTED;
 }
 
-SECPKG_DLL_FUNCTIONS sspi_dll_functions = { heap_alloc, heap_free, register_callback };
+SECPKG_DLL_FUNCTIONS sspi_dll_functions = {
+    .AllocateHeap = heap_alloc,
+    .FreeHeap = heap_free,
+    .RegisterCallback = register_callback,
+};
 
 static struct sspi_package *
 add(const char *name, const char *comment, ULONG caps, USHORT version, USHORT rpcid,
@@ -170,16 +174,14 @@ load_third_party(const char *path)
 static void
 build(void)
 {
-    const struct sspi_builtin *b;
+    struct sspi_builtin b;
     const char *list;
     OM_uint32 minor;
-    size_t n, i;
+    size_t i;
 
-    b = sspi_gss_builtins(&n);
-    for (i = 0; i < n; i++) {
-        if (b[i].available == NULL || b[i].available())
-            add(b[i].name, b[i].comment, b[i].caps, b[i].version, b[i].rpcid,
-                b[i].max_token, b[i].lsa, b[i].user);
+    for (i = 0; sspi_bridge_builtin(i, &b) == 0; i++) {
+        if (b.listed)
+            add(b.name, b.comment, b.caps, b.version, b.rpcid, b.max_token, b.lsa, b.user);
     }
     /* A broken configuration file loads no third-party code. */
     list = signet_settings_status(&minor, GSS_S_FAILURE) == GSS_S_COMPLETE

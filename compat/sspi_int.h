@@ -6,11 +6,12 @@
  *   handles.c    the handle table: SecHandle -> (package, LSA_SEC_HANDLE)
  *   packages.c   the package registry: built-in GSS bridge packages and
  *                third-party packages loaded from shared objects
- *   gss_bridge.c one security package over any GSS-API mechanism, driven by
- *                a table of GSS functions (struct sspi_gss_ops)
- *   gss_ops.c    the two tables: mechglue (public gss_*) and Signet (the
- *                core's signet_gss_* functions, called directly)
- *   status.c     the one status-mapping table (GSS -> NTSTATUS/SECURITY_STATUS)
+ *   bridge_*.c   the GSS bridge: one security package over any GSS-API
+ *                mechanism, over one table of mechanism descriptions
+ *                (bridge_mechs.c); its files by concern: bridge.h
+ *   gss_ops.c    the bridge's two GSS function tables: mechglue (public
+ *                gss_*) and Signet (the core's signet_gss_*, called directly)
+ *   status.c     the whole status mapping (GSS -> NTSTATUS -> SECURITY_STATUS)
  *   strings.c    UTF-8 / UTF-16 conversion
  * Every name here starts with sspi_; nothing here is exported.
  */
@@ -33,6 +34,10 @@ size_t sspi_wcslen(const SEC_WCHAR *w);
 SEC_WCHAR *sspi_utf16_from_utf8(const char *s, size_t len, size_t *nchars);
 /* UTF-16 (n units, or up to NUL when n is (size_t)-1) to malloc'ed UTF-8. */
 char *sspi_utf8_from_utf16(const SEC_WCHAR *w, size_t n);
+/* The same; *nbytes gets the bytes before the terminating NUL (a secret's
+ * copy can then be wiped whole).  On bad UTF-16 what was converted is
+ * wiped before it is freed. */
+char *sspi_utf8_from_utf16_len(const SEC_WCHAR *w, size_t n, size_t *nbytes);
 /* A UNICODE_STRING holding a malloc'ed copy of s; 0 or -1 (no memory). */
 int sspi_ustr_set(UNICODE_STRING *u, const char *s);
 void sspi_ustr_clear(UNICODE_STRING *u);
@@ -40,29 +45,51 @@ char *sspi_utf8_from_ustr(const UNICODE_STRING *u);
 int sspi_strcasecmp_ascii(const char *a, const char *b);
 
 /* ---- status mapping (status.c) ---------------------------------------------- */
+/* Call sites whose results the mapping treats apart (status.c's site_rows
+ * and nt_rows); every other call is SSPI_SITE_ANY. */
+enum sspi_site {
+    SSPI_SITE_ANY = 0,
+    SSPI_SITE_ACQUIRE,            /* AcquireCredentialsHandle, no password given */
+    SSPI_SITE_ACQUIRE_PASSWORD,   /* AcquireCredentialsHandle with a password */
+    SSPI_SITE_ACCEPT,             /* AcceptSecurityContext */
+    SSPI_SITE_MAKE_SIGNATURE      /* MakeSignature */
+};
 /*
- * NTSTATUS for the result of a GSS call made for an SSPI package.
+ * NTSTATUS for the result of a GSS call made for an SSPI package at site.
  *   signet_minor: minor is a Signet minor code (read only for the Signet
  *                 package, whose calls do not pass through mechglue)
  *   gss_flags:    the context's negotiated GSS_C_*_FLAG bits: supplementary
  *                 sequencing bits are failures only when replay or sequence
  *                 detection is on
- *   continue_ok:  GSS_S_CONTINUE_NEEDED -> SEC_I_CONTINUE_NEEDED
  */
-NTSTATUS sspi_status_from_gss(OM_uint32 major, OM_uint32 minor, int signet_minor,
-                              OM_uint32 gss_flags);
-/* The SECURITY_STATUS an API call returns for a package's NTSTATUS. */
-SECURITY_STATUS sspi_status_from_nt(NTSTATUS nt);
-/* The table, for the unit test and the documentation. */
+NTSTATUS sspi_status_from_gss(enum sspi_site site, OM_uint32 major, OM_uint32 minor,
+                              int signet_minor, OM_uint32 gss_flags);
+/* The SECURITY_STATUS the public call at site returns for a package's
+ * NTSTATUS: never an NT error value (0xC0000000 and up) other than the
+ * STATUS_INVALID_PARAMETER of MakeSignature. */
+SECURITY_STATUS sspi_status_from_nt(enum sspi_site site, NTSTATUS nt);
+/* The tables, for the unit test and the documentation. */
 struct sspi_status_row {
     OM_uint32 routine;       /* GSS routine error (<< 16 form), 0 = any */
     OM_uint32 supplementary; /* supplementary bit, 0 = none */
     OM_uint32 signet_minor;  /* Signet minor code, 0 = any */
     NTSTATUS nt;             /* what the Sp* function returns */
+    const char *why;
+};
+struct sspi_status_site_row {
+    enum sspi_site site;
+    NTSTATUS from, to;       /* the table's result, what the site makes of it */
+    const char *why;
+};
+struct sspi_status_nt_row {
+    enum sspi_site site;     /* SSPI_SITE_ANY: every public call */
+    NTSTATUS nt;             /* from the package */
     SECURITY_STATUS sec;     /* what the public call returns */
     const char *why;
 };
 const struct sspi_status_row *sspi_status_table(size_t *count);
+const struct sspi_status_site_row *sspi_status_site_table(size_t *count);
+const struct sspi_status_nt_row *sspi_status_nt_table(size_t *count);
 
 /* ---- packages (packages.c) ---------------------------------------------------- */
 struct sspi_package {
@@ -117,69 +144,8 @@ void sspi_handle_put_exclusive(struct sspi_ref *ref, int kill);
  * now, or by the last holder of a reference. */
 SECURITY_STATUS sspi_handle_delete(enum sspi_kind kind, const SecHandle *h);
 
-/* ---- the GSS bridge (gss_bridge.c, gss_ops.c) ---------------------------------- */
-struct sspi_gss_ops {
-    const char *label;
-    int signet_minor;      /* minor codes are Signet's own */
-    int direct;            /* handles are the Signet core's objects */
-    OM_uint32 (*acquire_cred_from)(OM_uint32 *, gss_name_t, OM_uint32, gss_OID_set,
-                                   gss_cred_usage_t, gss_const_key_value_set_t,
-                                   gss_cred_id_t *, gss_OID_set *, OM_uint32 *);
-    OM_uint32 (*acquire_cred_with_password)(OM_uint32 *, const gss_name_t,
-                                            const gss_buffer_t, OM_uint32,
-                                            const gss_OID_set, gss_cred_usage_t,
-                                            gss_cred_id_t *, gss_OID_set *, OM_uint32 *);
-    OM_uint32 (*release_cred)(OM_uint32 *, gss_cred_id_t *);
-    OM_uint32 (*inquire_cred)(OM_uint32 *, gss_cred_id_t, gss_name_t *, OM_uint32 *,
-                              gss_cred_usage_t *, gss_OID_set *);
-    OM_uint32 (*init_sec_context)(OM_uint32 *, gss_cred_id_t, gss_ctx_id_t *, gss_name_t,
-                                  gss_OID, OM_uint32, OM_uint32, gss_channel_bindings_t,
-                                  gss_buffer_t, gss_OID *, gss_buffer_t, OM_uint32 *,
-                                  OM_uint32 *);
-    OM_uint32 (*accept_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_cred_id_t, gss_buffer_t,
-                                    gss_channel_bindings_t, gss_name_t *, gss_OID *,
-                                    gss_buffer_t, OM_uint32 *, OM_uint32 *, gss_cred_id_t *);
-    OM_uint32 (*delete_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
-    OM_uint32 (*inquire_context)(OM_uint32 *, gss_ctx_id_t, gss_name_t *, gss_name_t *,
-                                 OM_uint32 *, gss_OID *, OM_uint32 *, int *, int *);
-    OM_uint32 (*get_mic)(OM_uint32 *, gss_ctx_id_t, gss_qop_t, gss_buffer_t, gss_buffer_t);
-    OM_uint32 (*verify_mic)(OM_uint32 *, gss_ctx_id_t, gss_buffer_t, gss_buffer_t,
-                            gss_qop_t *);
-    OM_uint32 (*get_mic_iov)(OM_uint32 *, gss_ctx_id_t, gss_qop_t, gss_iov_buffer_desc *,
-                             int);
-    OM_uint32 (*verify_mic_iov)(OM_uint32 *, gss_ctx_id_t, gss_qop_t *,
-                                gss_iov_buffer_desc *, int);
-    OM_uint32 (*get_mic_iov_length)(OM_uint32 *, gss_ctx_id_t, gss_qop_t,
-                                    gss_iov_buffer_desc *, int);
-    OM_uint32 (*wrap)(OM_uint32 *, gss_ctx_id_t, int, gss_qop_t, gss_buffer_t, int *,
-                      gss_buffer_t);
-    OM_uint32 (*unwrap)(OM_uint32 *, gss_ctx_id_t, gss_buffer_t, gss_buffer_t, int *,
-                        gss_qop_t *);
-    OM_uint32 (*wrap_size_limit)(OM_uint32 *, gss_ctx_id_t, int, gss_qop_t, OM_uint32,
-                                 OM_uint32 *);
-    OM_uint32 (*export_sec_context)(OM_uint32 *, gss_ctx_id_t *, gss_buffer_t);
-    OM_uint32 (*import_sec_context)(OM_uint32 *, gss_buffer_t, gss_ctx_id_t *);
-    OM_uint32 (*import_name)(OM_uint32 *, gss_buffer_t, gss_OID, gss_name_t *);
-    OM_uint32 (*display_name)(OM_uint32 *, gss_name_t, gss_buffer_t, gss_OID *);
-    OM_uint32 (*release_name)(OM_uint32 *, gss_name_t *);
-    OM_uint32 (*set_sec_context_option)(OM_uint32 *, gss_ctx_id_t *, const gss_OID,
-                                        const gss_buffer_t);
-    OM_uint32 (*inquire_sec_context_by_oid)(OM_uint32 *, const gss_ctx_id_t, const gss_OID,
-                                            gss_buffer_set_t *);
-    OM_uint32 (*release_buffer)(OM_uint32 *, gss_buffer_t);
-    OM_uint32 (*release_buffer_set)(OM_uint32 *, gss_buffer_set_t *);
-    /* Optional: the key information of an established context. */
-    int (*key_info)(gss_ctx_id_t, ULONG *key_bits, ULONG *sig_alg, const char **sig_name,
-                    ULONG *enc_alg, const char **enc_name);
-};
-
-extern const struct sspi_gss_ops sspi_gss_ops_mechglue;
-/* Signet: len bytes of gss_pseudo_random(GSS_C_PRF_KEY_FULL, in). */
-OM_uint32 signet_sspi_prf(OM_uint32 *minor, gss_ctx_id_t ctx, gss_buffer_t in, size_t len,
-                          gss_buffer_t out);
-extern const struct sspi_gss_ops sspi_gss_ops_signet;
-
-/* The built-in bridge packages: their tables, by registry order. */
+/* ---- the GSS bridge packages (bridge_*.c; their internals: bridge.h) ------------- */
+/* A built-in bridge package as the registry takes it. */
 struct sspi_builtin {
     const SECPKG_FUNCTION_TABLE *lsa;
     const SECPKG_USER_FUNCTION_TABLE *user;
@@ -187,9 +153,10 @@ struct sspi_builtin {
     ULONG caps;
     USHORT version, rpcid;
     ULONG max_token;
-    int (*available)(void);
+    int listed;                            /* the registry lists it now */
 };
-const struct sspi_builtin *sspi_gss_builtins(size_t *count);
+/* The i-th built-in package (registry order): 0, or -1 past the last. */
+int sspi_bridge_builtin(size_t i, struct sspi_builtin *out);
 
 /* ---- messages ------------------------------------------------------------------- */
 

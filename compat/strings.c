@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"      /* signet_wipe */
 #include "sspi_int.h"
 
 size_t
@@ -85,6 +86,12 @@ bad:
 char *
 sspi_utf8_from_utf16(const SEC_WCHAR *w, size_t n)
 {
+    return sspi_utf8_from_utf16_len(w, n, NULL);
+}
+
+char *
+sspi_utf8_from_utf16_len(const SEC_WCHAR *w, size_t n, size_t *nbytes)
+{
     char *out;
     size_t i, o = 0;
 
@@ -105,6 +112,7 @@ sspi_utf8_from_utf16(const SEC_WCHAR *w, size_t n)
             cp = 0x10000 + ((cp - 0xD800) << 10) + (w[i + 1] - 0xDC00);
             i++;
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            signet_wipe(out, o);     /* the string may be a password */
             free(out);
             return NULL;
         }
@@ -125,6 +133,8 @@ sspi_utf8_from_utf16(const SEC_WCHAR *w, size_t n)
         }
     }
     out[o] = '\0';
+    if (nbytes != NULL)
+        *nbytes = o;
     return out;
 }
 

@@ -284,6 +284,11 @@ signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx)
     return GSS_S_COMPLETE;
 }
 
+gss_qop_t
+signet_ctx_default_qop(const signet_ctx *ctx)
+{
+    return ctx != NULL && ctx->state == SIGNET_CTX_ESTABLISHED ? ctx->qop_default : 0;
+}
 
 /* The MAC algorithm for qop_req on ctx, or GSS_S_BAD_QOP. */
 static OM_uint32

@@ -200,6 +200,9 @@ void signet_ctx_free(signet_ctx **ctx);
 /* Checks that ctx is established and not expired (per-message calls;
  * message.c). */
 OM_uint32 signet_ctx_check(OM_uint32 *minor, const signet_ctx *ctx);
+/* The negotiated default QOP (SIGNET_QOP_*, never 0) of an established
+ * context; 0 for NULL or a context not established (message.c). */
+gss_qop_t signet_ctx_default_qop(const signet_ctx *ctx);
 
 OM_uint32 signet_gss_init_sec_context(OM_uint32 *, gss_cred_id_t, gss_ctx_id_t *, gss_name_t,
                                       gss_OID, OM_uint32, OM_uint32, gss_channel_bindings_t,
